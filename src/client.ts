@@ -1,0 +1,184 @@
+/**
+ * The typed backend API. Every argument is zod-validated before anything reaches Temporal, and
+ * errors name the bad field. One workflow per recording id: starting the same id again attaches
+ * to the running workflow instead of creating a second recorder.
+ */
+import { Client, Connection, WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
+import { z } from 'zod';
+import {
+  InvalidInputError,
+  layoutSchema,
+  parseOrThrow,
+  recordingIdSchema,
+  recordingInputSchema,
+  subscriptionsSchema,
+  type Layout,
+  type RecordingRequest,
+  type Subscriptions,
+} from './domain/input';
+import {
+  stateQuery,
+  stopSignal,
+  updateLayoutUpdate,
+  updateSubscriptionsUpdate,
+  type Phase,
+  type RecordingState,
+  type RecordingSummary,
+  type UpdateResult,
+} from './workflows/messages';
+import { resolveTimings } from './workflows/policy';
+import type { recordingWorkflow } from './workflows/recording-workflow';
+import { RecordingAppId, RecordingChannel, RecordingPhase, RecordingProvider } from './workflows/search-attributes';
+
+export type { RecordingRequest, RecordingState, RecordingSummary, Subscriptions, Layout, UpdateResult, Phase };
+export { InvalidInputError };
+
+export const DEFAULT_TASK_QUEUE = 'recordings';
+export const workflowIdFor = (recordingId: string): string => `recording-${recordingId}`;
+
+export interface StartedRecording {
+  recordingId: string;
+  workflowId: string;
+  runId: string;
+}
+
+export interface RecordingDescription {
+  recordingId: string;
+  workflowId: string;
+  /** Temporal's execution status: RUNNING, COMPLETED, FAILED, … */
+  status: string;
+  state?: RecordingState;
+  webUiPath: string;
+}
+
+export interface RecordingListItem {
+  recordingId: string;
+  workflowId: string;
+  status: string;
+  phase?: string;
+  channel?: string;
+  appId?: string;
+  sid?: string;
+  uid?: string;
+  restarts?: number;
+  startTime: string;
+}
+
+const phaseSchema = z.enum(['acquiring', 'starting', 'confirming', 'recording', 'degraded', 'restarting', 'stopping', 'stopped', 'failed']);
+const listFilterSchema = z.strictObject({
+  phase: phaseSchema.optional(),
+  channel: z.string().min(1).optional(),
+  appId: z.string().min(1).optional(),
+  /** Only workflows still running (default true). */
+  running: z.boolean().default(true),
+  limit: z.number().int().min(1).max(10_000).default(100),
+});
+export type ListFilter = z.input<typeof listFilterSchema>;
+
+export class RecordingClient {
+  constructor(
+    readonly temporal: Client,
+    readonly taskQueue: string = DEFAULT_TASK_QUEUE,
+  ) {}
+
+  static async connect(opts: { address?: string; namespace?: string; taskQueue?: string } = {}): Promise<RecordingClient> {
+    const connection = await Connection.connect({ address: opts.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+    const namespace = opts.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default';
+    return new RecordingClient(new Client({ connection, namespace }), opts.taskQueue ?? process.env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE);
+  }
+
+  async close(): Promise<void> {
+    await this.temporal.connection.close();
+  }
+
+  async startRecording(request: RecordingRequest): Promise<StartedRecording> {
+    const input = parseOrThrow(recordingInputSchema, request);
+    try {
+      resolveTimings(input.timings, input.recordingConfig.maxIdleTime);
+    } catch (err) {
+      throw new InvalidInputError((err as Error).message);
+    }
+    const workflowId = workflowIdFor(input.recordingId);
+    const handle = await this.temporal.workflow.start<typeof recordingWorkflow>('recordingWorkflow', {
+      taskQueue: this.taskQueue,
+      workflowId,
+      args: [{ input }],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      typedSearchAttributes: [
+        { key: RecordingPhase, value: 'acquiring' },
+        { key: RecordingChannel, value: input.channel },
+        { key: RecordingAppId, value: input.appId },
+        { key: RecordingProvider, value: input.provider },
+      ],
+      memo: { summary: `${input.provider} ${input.mode} recording of channel "${input.channel}" (App ID ${input.appId})` },
+    });
+    return { recordingId: input.recordingId, workflowId, runId: handle.firstExecutionRunId };
+  }
+
+  /** Signals stop and waits for the summary: files, uploading status, every segment. */
+  async stopRecording(recordingId: string, opts: { reason?: string; wait?: boolean } = {}): Promise<RecordingSummary | undefined> {
+    const handle = this.handle(recordingId);
+    await handle.signal(stopSignal, { reason: opts.reason });
+    return opts.wait === false ? undefined : handle.result();
+  }
+
+  async updateSubscriptions(recordingId: string, subscriptions: Subscriptions): Promise<UpdateResult> {
+    const s = parseOrThrow(subscriptionsSchema, subscriptions, 'subscriptions');
+    return this.handle(recordingId).executeUpdate(updateSubscriptionsUpdate, { args: [s] });
+  }
+
+  async updateLayout(recordingId: string, layout: Layout): Promise<UpdateResult> {
+    const l = parseOrThrow(layoutSchema, layout, 'layout');
+    return this.handle(recordingId).executeUpdate(updateLayoutUpdate, { args: [l] });
+  }
+
+  async describeRecording(recordingId: string): Promise<RecordingDescription> {
+    const handle = this.handle(recordingId);
+    const d = await handle.describe();
+    let state: RecordingState | undefined;
+    try {
+      state = await handle.query(stateQuery);
+    } catch {
+      // A workflow that failed before its first task has no state to query.
+    }
+    return {
+      recordingId,
+      workflowId: handle.workflowId,
+      status: d.status.name,
+      state,
+      webUiPath: `/namespaces/${this.temporal.options.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`,
+    };
+  }
+
+  async listRecordings(filter: ListFilter = {}): Promise<RecordingListItem[]> {
+    const f = parseOrThrow(listFilterSchema, filter, 'filter');
+    const clauses = [`WorkflowType = "recordingWorkflow"`];
+    if (f.running) clauses.push(`ExecutionStatus = "Running"`);
+    if (f.phase) clauses.push(`RecordingPhase = "${f.phase}"`);
+    if (f.channel) clauses.push(`RecordingChannel = ${JSON.stringify(f.channel)}`);
+    if (f.appId) clauses.push(`RecordingAppId = ${JSON.stringify(f.appId)}`);
+    const out: RecordingListItem[] = [];
+    for await (const wf of this.temporal.workflow.list({ query: clauses.join(' AND ') })) {
+      const sa = wf.searchAttributes as Record<string, unknown[] | undefined>;
+      const first = <T>(k: string) => sa[k]?.[0] as T | undefined;
+      out.push({
+        recordingId: wf.workflowId.replace(/^recording-/, ''),
+        workflowId: wf.workflowId,
+        status: wf.status.name,
+        phase: first<string>('RecordingPhase'),
+        channel: first<string>('RecordingChannel'),
+        appId: first<string>('RecordingAppId'),
+        sid: first<string>('RecordingSid'),
+        uid: first<string>('RecordingUid'),
+        restarts: first<number>('RecordingRestarts'),
+        startTime: wf.startTime.toISOString(),
+      });
+      if (out.length >= f.limit) break;
+    }
+    return out;
+  }
+
+  private handle(recordingId: string): WorkflowHandle<typeof recordingWorkflow> {
+    return this.temporal.workflow.getHandle(workflowIdFor(parseOrThrow(recordingIdSchema, recordingId, 'recordingId')));
+  }
+}

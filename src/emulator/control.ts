@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { faultSchema, type FaultQueue } from './faults';
+import { reply, type Reply } from './http';
+import type { RateLimiter } from './rate-limit';
+import type { Store, Task } from './state';
+import type { HostName, Stats } from './stats';
+import { isValidUid } from './validation';
+
+export interface ControlDeps {
+  store: Store;
+  faults: FaultQueue;
+  stats: Stats;
+  limiter: RateLimiter;
+  /** Takes a listener down; runs after the control reply is sent, since that reply may travel on the same listener. */
+  hostDown(host: HostName, ms: number): void;
+}
+
+export interface ControlResult {
+  reply: Reply;
+  after?: () => void;
+}
+
+const channelSchema = z.strictObject({
+  appId: z.string().min(1).optional(),
+  cname: z.string().min(1),
+  empty: z.boolean().optional(),
+  users: z.array(z.string().refine(isValidUid, 'must be a decimal uid string in 1..2^32-1')).optional(),
+});
+
+const downSchema = z.strictObject({ ms: z.int().min(1).max(3_600_000) });
+
+const error = (status: number, message: string, field?: string): ControlResult => ({
+  reply: reply(status, field === undefined ? { error: message } : { error: `${field}: ${message}`, field }),
+});
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): { ok: true; value: T } | { ok: false; result: ControlResult } {
+  const r = schema.safeParse(body ?? {});
+  if (r.success) return { ok: true, value: r.data };
+  const issue = r.error.issues[0];
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys.join(',')] : issue.path;
+  const field = path.map(String).join('.') || 'body';
+  return { ok: false, result: error(400, `invalid ${what}: ${issue.message}`, field) };
+}
+
+/** Public view of a task: never storage keys or tokens. Times are epoch ms. */
+export function taskView(store: Store, t: Task) {
+  return {
+    appId: t.appId,
+    cname: t.cname,
+    uid: t.uid,
+    resourceId: t.resourceId,
+    sid: t.sid,
+    mode: t.mode,
+    status: store.status(t),
+    live: t.endedAt === null,
+    startedAt: t.startedAt,
+    endedAt: t.endedAt,
+    endReason: t.endReason,
+    stuck: t.stuck,
+    hasToken: t.hasToken,
+    subscriptions: t.subscriptions,
+    layout: t.layout,
+    updateCount: t.updateCount,
+    layoutCount: t.layoutCount,
+  };
+}
+
+/** The unauthenticated `/__emulator/*` API used by tests and demos to observe and steer the emulator. */
+export function handleControl(deps: ControlDeps, method: string, path: string, query: URLSearchParams, body: unknown): ControlResult {
+  const { store } = deps;
+  const route = `${method} ${path}`;
+
+  if (route === 'GET /__emulator/health') return { reply: reply(200, { ok: true }) };
+
+  if (route === 'GET /__emulator/tasks') {
+    store.refresh();
+    return { reply: reply(200, { tasks: [...store.tasks.values()].map((t) => taskView(store, t)) }) };
+  }
+
+  const exit = /^\/__emulator\/tasks\/([^/]+)\/exit$/.exec(path);
+  if (exit && method === 'POST') {
+    const task = store.findTask(decodeURIComponent(exit[1]));
+    if (!task) return error(404, 'no task with this sid');
+    store.end(task, 'killed');
+    return { reply: reply(200, { task: taskView(store, task) }) };
+  }
+
+  if (path === '/__emulator/faults') {
+    if (method === 'GET') return { reply: reply(200, { faults: deps.faults.list() }) };
+    if (method === 'DELETE') {
+      deps.faults.clear();
+      return { reply: reply(200, { faults: [] }) };
+    }
+    if (method === 'POST') {
+      const p = parse(faultSchema, body, 'fault');
+      if (!p.ok) return p.result;
+      return { reply: reply(201, { fault: deps.faults.add(p.value) }) };
+    }
+  }
+
+  if (path === '/__emulator/channels') {
+    if (method === 'GET') return { reply: reply(200, { channels: store.listChannels() }) };
+    if (method === 'POST') {
+      const p = parse(channelSchema, body, 'channel');
+      if (!p.ok) return p.result;
+      const { appId, cname, empty, users } = p.value;
+      return { reply: reply(200, { channel: store.setChannel(appId ?? null, cname, { empty, users }) }) };
+    }
+  }
+
+  const down = /^\/__emulator\/hosts\/([^/]+)\/down$/.exec(path);
+  if (down && method === 'POST') {
+    const host = down[1];
+    if (host !== 'primary' && host !== 'alternate') return error(404, 'host must be "primary" or "alternate"', 'host');
+    const p = parse(downSchema, body, 'host down request');
+    if (!p.ok) return p.result;
+    const ms = p.value.ms;
+    return { reply: reply(200, { host, downForMs: ms }), after: () => deps.hostDown(host, ms) };
+  }
+
+  if (route === 'GET /__emulator/stats') return { reply: reply(200, deps.stats.snapshot((appId) => store.liveCount(appId))) };
+
+  if (route === 'GET /__emulator/requests') {
+    const raw = query.get('since');
+    const since = raw === null || raw === '' ? 0 : Number(raw);
+    if (!Number.isFinite(since)) return error(400, 'must be epoch milliseconds', 'since');
+    return { reply: reply(200, { requests: deps.stats.requests(since) }) };
+  }
+
+  if (route === 'POST /__emulator/reset') {
+    store.reset();
+    deps.faults.clear();
+    deps.stats.reset();
+    deps.limiter.reset();
+    return { reply: reply(200, { ok: true }) };
+  }
+
+  return { reply: reply(404, { message: 'no Route matched with those values' }) };
+}
+
+export function isControlPath(path: string): boolean {
+  return path === '/__emulator' || path.startsWith('/__emulator/');
+}

@@ -1,0 +1,103 @@
+import { DEFAULT_OPTIONS, startEmulator, type EmulatorOptions } from './server';
+
+/**
+ * CLI defaults differ from the library's only in the ports: a fixed primary port gives a hand-run emulator stable
+ * URLs, and the alternate follows it (port+1) so `--port 0` never collides on a fixed alternate port.
+ */
+export const CLI_DEFAULTS: Required<EmulatorOptions> = { ...DEFAULT_OPTIONS, port: 8042, altPort: 8043 };
+const altPortFor = (port: number) => (port === 0 || port === 65535 ? 0 : port + 1);
+
+type Kind = 'port' | 'int' | 'posint' | 'string';
+const FLAGS: Record<string, { key: keyof EmulatorOptions; kind: Kind; help: string }> = {
+  '--port': { key: 'port', kind: 'port', help: 'primary listener port (0 = any free port)' },
+  '--alt-port': { key: 'altPort', kind: 'port', help: 'alternate listener port (0 = any free port)' },
+  '--host': { key: 'host', kind: 'string', help: 'interface to bind' },
+  '--customer-id': { key: 'customerId', kind: 'string', help: 'Basic auth user (Customer ID)' },
+  '--customer-secret': { key: 'customerSecret', kind: 'string', help: 'Basic auth password (Customer Secret)' },
+  '--start-delay-ms': { key: 'startDelayMs', kind: 'int', help: 'time for a started task to climb status 0→5' },
+  '--qps': { key: 'qps', kind: 'posint', help: 'requests per second per App ID before 429' },
+  '--max-concurrent': { key: 'maxConcurrent', kind: 'int', help: 'live tasks per App ID before acquire gets 406' },
+  '--resource-ttl-ms': { key: 'resourceTtlMs', kind: 'posint', help: 'resourceId validity' },
+};
+
+export class UsageError extends Error {}
+
+export function usage(): string {
+  const lines = Object.entries(FLAGS).map(
+    ([flag, f]) =>
+      `  ${`${flag} <value>`.padEnd(28)}${f.help} (default: ${f.key === 'altPort' ? '--port + 1, or 0 when --port is 0' : String(CLI_DEFAULTS[f.key])})`,
+  );
+  return [
+    'Usage: tsx src/emulator/main.ts [flags]',
+    'Local emulator of the Agora Cloud Recording REST API (see docs/emulator.md).',
+    '',
+    ...lines,
+    `  ${'--help'.padEnd(28)}show this help`,
+  ].join('\n');
+}
+
+/** Parses `--flag value` and `--flag=value`; returns null for --help. */
+export function parseArgs(argv: string[]): Required<EmulatorOptions> | null {
+  const opts: Required<EmulatorOptions> = { ...CLI_DEFAULTS };
+  let altGiven = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') return null;
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const spec = FLAGS[flag];
+    if (!spec) throw new UsageError(`unknown flag ${flag}`);
+    if (spec.key === 'altPort') altGiven = true;
+    let value: string | undefined = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    if (value === undefined || (eq === -1 && value.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
+    value = value.trim();
+    if (spec.kind === 'string') {
+      if (value === '') throw new UsageError(`${flag} must not be empty`);
+      (opts as Record<string, unknown>)[spec.key] = value;
+      continue;
+    }
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
+    const min = spec.kind === 'posint' ? 1 : 0;
+    const max = spec.kind === 'port' ? 65535 : Number.MAX_SAFE_INTEGER;
+    if (!Number.isSafeInteger(n) || n < min || n > max)
+      throw new UsageError(`${flag} must be an integer in [${min}, ${max}], got '${value}'`);
+    (opts as Record<string, unknown>)[spec.key] = n;
+  }
+  if (!altGiven) opts.altPort = altPortFor(opts.port);
+  return opts;
+}
+
+async function main(): Promise<void> {
+  let opts: Required<EmulatorOptions> | null;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`error: ${err.message}\n\n${usage()}\n`);
+    process.exit(2);
+  }
+  if (opts === null) {
+    process.stdout.write(`${usage()}\n`);
+    return;
+  }
+  const emulator = await startEmulator(opts);
+  process.stdout.write(`emulator listening on ${emulator.baseUrl}\nalternate listening on ${emulator.altBaseUrl}\n`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    emulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

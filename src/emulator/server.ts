@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { handleControl, isControlPath } from './control';
+import { FaultQueue } from './faults';
+import { BodyTooLarge, ClientGone, parseJson, readBody, sendJson } from './http';
+import { Operations } from './operations';
+import { RateLimiter } from './rate-limit';
+import { Store } from './state';
+import { Stats, type HostName, type LogEntry } from './stats';
+import { handleVendor, matchRoute, MAX_BODY_BYTES, NO_ROUTE, type VendorDeps } from './vendor';
+
+export interface EmulatorOptions {
+  host?: string; // default '127.0.0.1'
+  port?: number; // primary listener; 0 = free port (default 0)
+  altPort?: number; // alternate listener; 0 = free port (default 0)
+  customerId?: string; // default 'emulator-customer-id'
+  customerSecret?: string; // default 'emulator-customer-secret'
+  startDelayMs?: number; // time for a started task to climb status 0→5; default 3000
+  qps?: number; // per App ID; default 10
+  maxConcurrent?: number; // live tasks per App ID; default 50
+  resourceTtlMs?: number; // resourceId validity; default 300000 (5 min)
+}
+
+export interface RunningEmulator {
+  baseUrl: string; // primary
+  altBaseUrl: string; // alternate listener, same state
+  options: Required<EmulatorOptions>;
+  close(): Promise<void>; // closes both listeners, destroys sockets, clears timers
+}
+
+export const DEFAULT_OPTIONS: Required<EmulatorOptions> = {
+  host: '127.0.0.1',
+  port: 0,
+  altPort: 0,
+  customerId: 'emulator-customer-id',
+  customerSecret: 'emulator-customer-secret',
+  startDelayMs: 3000,
+  qps: 10,
+  // The strictest documented PCW (current English best practices); see docs/emulator.md.
+  maxConcurrent: 50,
+  resourceTtlMs: 300_000,
+};
+
+class EmulatorClosed extends Error {}
+
+/** One HTTP listener that can be taken down (refusing connections) and brought back on the same port. */
+class Listener {
+  private server: http.Server | null = null;
+  private readonly sockets = new Set<Socket>();
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    readonly name: HostName,
+    private readonly host: string,
+    public port: number,
+    private readonly handler: http.RequestListener,
+  ) {}
+
+  get url(): string {
+    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
+    return `http://${host}:${this.port}`;
+  }
+
+  async listen(): Promise<void> {
+    const server = http.createServer(this.handler);
+    server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, this.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (err) => console.error(`[emulator] ${this.name} listener error:`, err));
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  /** Closing the listening socket makes new connects fail with ECONNREFUSED; open keep-alive sockets die too. */
+  down(ms: number): void {
+    if (this.closed) return;
+    this.shutdown();
+    this.schedule(ms, 0);
+  }
+
+  private schedule(ms: number, attempt: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.closed || this.server) return;
+      this.listen().catch((err: NodeJS.ErrnoException) => {
+        if (attempt < 100) this.schedule(50, attempt + 1);
+        else console.error(`[emulator] ${this.name} listener could not come back on port ${this.port}:`, err);
+      });
+    }, ms);
+  }
+
+  private shutdown(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    if (!server) return Promise.resolve();
+    return new Promise((resolve) => server.close(() => resolve()));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.shutdown();
+  }
+}
+
+/** Starts both listeners over one shared state. */
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const options: Required<EmulatorOptions> = { ...DEFAULT_OPTIONS };
+  for (const [key, value] of Object.entries(opts)) {
+    if (value !== undefined) (options as Record<string, unknown>)[key] = value;
+  }
+  checkOptions(options);
+
+  const store = new Store(options);
+  const faults = new FaultQueue();
+  const limiter = new RateLimiter(options.qps);
+  const stats = new Stats();
+  const ops = new Operations(store, options);
+  const timers = new Map<NodeJS.Timeout, (err: Error) => void>();
+  let closed = false;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (closed) return reject(new EmulatorClosed());
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
+      timers.set(t, reject);
+    });
+
+  const vendorDeps: VendorDeps = { ...options, store, ops, faults, limiter, stats, sleep };
+  const listeners: Record<HostName, Listener> = {} as Record<HostName, Listener>;
+  const controlDeps = { store, faults, stats, limiter, hostDown: (h: HostName, ms: number) => listeners[h].down(ms) };
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse, host: HostName): Promise<void> {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+
+    if (isControlPath(path)) {
+      let body: unknown;
+      try {
+        if (method === 'GET') req.resume();
+        else body = parseJson(await readBody(req, MAX_BODY_BYTES));
+      } catch (err) {
+        if (err instanceof ClientGone) return;
+        const message = err instanceof BodyTooLarge ? 'body too large' : 'body is not valid JSON';
+        return sendJson(res, 400, { error: message, field: 'body' }, { Connection: 'close' });
+      }
+      const result = handleControl(controlDeps, method, path, query, body);
+      if (!('status' in result.reply)) return;
+      if (result.after) {
+        res.on('finish', result.after);
+        return sendJson(res, result.reply.status, result.reply.body, { Connection: 'close' });
+      }
+      return sendJson(res, result.reply.status, result.reply.body);
+    }
+
+    const route = matchRoute(method, path);
+    if (!route) {
+      req.resume();
+      const entry: LogEntry = { op: null, appId: null, cname: null, uid: null, sid: null, httpStatus: 404, code: null, host, at: store.now() };
+      stats.record(entry);
+      return sendJson(res, 404, NO_ROUTE);
+    }
+    const { reply, entry } = await handleVendor(vendorDeps, req, route, host);
+    stats.record(entry);
+    // A hung request keeps its socket until the client gives up or close() destroys it.
+    if (!('status' in reply)) return;
+    sendJson(res, reply.status, reply.body, reply.headers);
+  }
+
+  const handlerFor =
+    (host: HostName): http.RequestListener =>
+    (req, res) => {
+      res.setHeader('X-Request-Id', randomUUID());
+      dispatch(req, res, host).catch((err: unknown) => {
+        if (err instanceof EmulatorClosed || err instanceof ClientGone) return void res.destroy();
+        console.error('[emulator] internal error:', err);
+        sendJson(res, 500, { message: 'emulator internal error' });
+      });
+    };
+
+  listeners.primary = new Listener('primary', options.host, options.port, handlerFor('primary'));
+  listeners.alternate = new Listener('alternate', options.host, options.altPort, handlerFor('alternate'));
+  await listeners.primary.listen();
+  try {
+    await listeners.alternate.listen();
+  } catch (err) {
+    await listeners.primary.close();
+    throw err;
+  }
+  options.port = listeners.primary.port;
+  options.altPort = listeners.alternate.port;
+
+  return {
+    baseUrl: listeners.primary.url,
+    altBaseUrl: listeners.alternate.url,
+    options,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const [t, reject] of timers) {
+        clearTimeout(t);
+        reject(new EmulatorClosed());
+      }
+      timers.clear();
+      await Promise.all([listeners.primary.close(), listeners.alternate.close()]);
+    },
+  };
+}
+
+function checkOptions(o: Required<EmulatorOptions>): void {
+  const int = (name: keyof EmulatorOptions, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    const v = o[name];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      throw new TypeError(`emulator option ${name} must be an integer in [${min}, ${max}], got ${String(v)}`);
+  };
+  int('port', 0, 65535);
+  int('altPort', 0, 65535);
+  int('startDelayMs', 0);
+  int('qps', 1);
+  int('maxConcurrent', 0);
+  int('resourceTtlMs', 1);
+  for (const name of ['host', 'customerId', 'customerSecret'] as const) {
+    if (typeof o[name] !== 'string' || o[name] === '') throw new TypeError(`emulator option ${name} must be a non-empty string`);
+  }
+}

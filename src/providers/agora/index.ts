@@ -1,0 +1,4 @@
+export { AgoraClient } from './client';
+export { AgoraCode, classify, describeOutcome, partialMeaning, redactDeep, serverResponseView } from './outcome';
+export * from './schemas';
+export * from './types';

@@ -1,0 +1,97 @@
+/**
+ * The recording worker: one workflow worker on the main task queue, plus one activity worker per
+ * configured App ID on that App ID's own queue. The server rate-limits each activity queue
+ * (maxTaskQueueActivitiesPerSecond), so vendor QPS stays bounded however many workers run.
+ */
+import path from 'node:path';
+import { NativeConnection, Runtime, Worker, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createAgoraActivities, type AgoraActivityDeps } from './activities/agora-activities';
+import { configSecrets, loadWorkerConfig, type WorkerConfig } from './config';
+import { activityTaskQueue } from './domain/activities';
+import { createLogger } from './logger';
+import { AgoraClient } from './providers/agora';
+
+export interface RecordingWorkers {
+  workers: Worker[];
+  client: AgoraClient;
+  /** Resolves when every worker has shut down. */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+export interface CreateWorkersOptions {
+  connection?: NativeConnection;
+  /** Pre-bundled workflow code (tests bundle once); otherwise src/workflows is bundled at start. */
+  workflowBundle?: { code: string };
+  logger?: Logger;
+  identity?: string;
+  onCall?: AgoraActivityDeps['onCall'];
+  /** Worker options for tests (e.g. shorter shutdown grace). */
+  workerOptions?: Partial<WorkerOptions>;
+}
+
+export const workflowsPath = path.join(__dirname, 'workflows');
+
+export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOptions = {}): Promise<RecordingWorkers> {
+  const logger = opts.logger ?? createLogger(configSecrets(config));
+  const connection = opts.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
+  const client = new AgoraClient({
+    baseUrls: config.agora.baseUrls,
+    customerId: config.agora.customerId,
+    customerSecret: config.agora.customerSecret,
+    timeoutMs: config.agora.timeoutMs,
+    logger: { debug: (o, m) => logger.debug(o, m), warn: (o, m) => logger.warn(o, m) },
+  });
+  const activities = createAgoraActivities({ client, config, logger, onCall: opts.onCall });
+  const common = { connection, namespace: config.temporal.namespace, ...(opts.identity ? { identity: opts.identity } : {}), ...opts.workerOptions };
+
+  const workers: Worker[] = [
+    await Worker.create({
+      ...common,
+      taskQueue: config.temporal.taskQueue,
+      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve(workflowsPath) }),
+    }),
+  ];
+  for (const appId of Object.keys(config.agora.apps)) {
+    workers.push(
+      await Worker.create({
+        ...common,
+        taskQueue: activityTaskQueue('agora', appId),
+        activities,
+        maxTaskQueueActivitiesPerSecond: config.agora.maxRequestsPerSecond,
+      }),
+    );
+  }
+  logger.info({ taskQueue: config.temporal.taskQueue, apps: Object.keys(config.agora.apps) }, 'recording workers created');
+  return {
+    workers,
+    client,
+    run: async () => {
+      try {
+        await Promise.all(workers.map((w) => w.run()));
+      } finally {
+        await client.close();
+        if (!opts.connection) await connection.close();
+      }
+    },
+    shutdown: () => workers.forEach((w) => w.getState() === 'RUNNING' && w.shutdown()),
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadWorkerConfig();
+  const logger = createLogger(configSecrets(config));
+  Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as 'WARN') ?? 'WARN') });
+  const rw = await createWorkers(config, { logger });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => rw.shutdown());
+  await rw.run();
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    // ConfigError messages name the bad field; nothing else of the config is printed.
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  });
+}
