@@ -3,7 +3,7 @@
  * errors name the bad field. One workflow per recording id: starting the same id again attaches
  * to the running workflow instead of creating a second recorder.
  */
-import { Client, Connection, WorkflowIdConflictPolicy, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowIdConflictPolicy, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import {
   InvalidInputError,
@@ -75,6 +75,24 @@ const listFilterSchema = z.strictObject({
 });
 export type ListFilter = z.input<typeof listFilterSchema>;
 
+/** The workflow refused an update (its validator, or the recording is stopping); `message` says why. */
+export class UpdateRejectedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UpdateRejectedError';
+  }
+}
+
+/** WorkflowUpdateFailedError says only "Workflow Update failed"; the reason is in its cause. */
+async function rejectedWithReason<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new UpdateRejectedError(`update rejected: ${err.cause?.message ?? err.message}`, { cause: err });
+    throw err;
+  }
+}
+
 export class RecordingClient {
   constructor(
     readonly temporal: Client,
@@ -124,12 +142,12 @@ export class RecordingClient {
 
   async updateSubscriptions(recordingId: string, subscriptions: Subscriptions): Promise<UpdateResult> {
     const s = parseOrThrow(subscriptionsSchema, subscriptions, 'subscriptions');
-    return this.handle(recordingId).executeUpdate(updateSubscriptionsUpdate, { args: [s] });
+    return rejectedWithReason(this.handle(recordingId).executeUpdate(updateSubscriptionsUpdate, { args: [s] }));
   }
 
   async updateLayout(recordingId: string, layout: Layout): Promise<UpdateResult> {
     const l = parseOrThrow(layoutSchema, layout, 'layout');
-    return this.handle(recordingId).executeUpdate(updateLayoutUpdate, { args: [l] });
+    return rejectedWithReason(this.handle(recordingId).executeUpdate(updateLayoutUpdate, { args: [l] }));
   }
 
   async describeRecording(recordingId: string): Promise<RecordingDescription> {

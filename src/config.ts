@@ -96,6 +96,9 @@ function envOverrides(raw: Record<string, any>, env: NodeJS.ProcessEnv): Record<
 }
 
 export function parseWorkerConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): WorkerConfig {
+  if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
+    throw new ConfigError('invalid worker configuration: (input): expected a JSON object');
+  }
   const merged = envOverrides((raw ?? {}) as Record<string, any>, env);
   const r = workerConfigSchema.safeParse(resolveEnvRefs(merged, env));
   if (!r.success) throw new ConfigError(`invalid worker configuration: ${formatIssues(r.error)}`);

@@ -41,7 +41,7 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
     customerId: config.agora.customerId,
     customerSecret: config.agora.customerSecret,
     timeoutMs: config.agora.timeoutMs,
-    logger: { debug: (o, m) => logger.debug(o, m), warn: (o, m) => logger.warn(o, m) },
+    logger,
   });
   const activities = createAgoraActivities({ client, config, logger, onCall: opts.onCall });
   const common = { connection, namespace: config.temporal.namespace, ...(opts.identity ? { identity: opts.identity } : {}), ...opts.workerOptions };

@@ -101,8 +101,13 @@ export const webRecorderSchema = z.strictObject({
   maxRecordingHour: z.number().int().min(1).max(720).default(72),
 });
 
+/** "required" when absent, "must be a string" when of another type. */
+function requiredString(issue: { input: unknown }): string {
+  return issue.input === undefined ? 'is required' : 'must be a string';
+}
+
 export const recordingIdSchema = z
-  .string({ error: 'recordingId is required' })
+  .string({ error: requiredString })
   .min(1)
   .max(200)
   .regex(/^[A-Za-z0-9._:@-]+$/, 'may contain only letters, digits and . _ : @ -');
@@ -111,8 +116,8 @@ export const recordingInputSchema = z
   .strictObject({
     recordingId: recordingIdSchema,
     provider: z.literal('agora').default('agora'),
-    appId: z.string({ error: 'appId is required' }).regex(/^[A-Za-z0-9]{1,64}$/, 'must be the App ID: letters and digits'),
-    channel: z.string({ error: 'channel is required' }).min(1),
+    appId: z.string({ error: requiredString }).regex(/^[A-Za-z0-9]{1,64}$/, 'must be the App ID: letters and digits'),
+    channel: z.string({ error: requiredString }).min(1),
     mode: z.enum(['individual', 'mix', 'web']).default('mix'),
     uids: z
       .strictObject({ primary: uidSchema, backup: uidSchema })

@@ -65,9 +65,12 @@ export function resolveTimings(overrides: Partial<Timings> | undefined, maxIdleT
   const idleMs = maxIdleTimeSec * 1000;
   const problems: string[] = [];
   if (t.monitorIntervalMs >= idleMs) problems.push(`timings.monitorIntervalMs (${t.monitorIntervalMs}) must be below recordingConfig.maxIdleTime (${idleMs} ms)`);
-  t.confirmPollDelaysMs.forEach((d, i) => {
-    if (d >= idleMs) problems.push(`timings.confirmPollDelaysMs[${i}] (${d}) must be below recordingConfig.maxIdleTime (${idleMs} ms)`);
-  });
+  if (t.firstQueryDelayMs >= idleMs) problems.push(`timings.firstQueryDelayMs (${t.firstQueryDelayMs}) must be below recordingConfig.maxIdleTime (${idleMs} ms)`);
+  for (const key of ['confirmPollDelaysMs', 'notFoundConfirmDelaysMs', 'serverErrorRetryDelaysMs'] as const) {
+    t[key].forEach((d, i) => {
+      if (d >= idleMs) problems.push(`timings.${key}[${i}] (${d}) must be below recordingConfig.maxIdleTime (${idleMs} ms)`);
+    });
+  }
   if (t.firstQueryDelayMs >= t.confirmTimeoutMs) problems.push('timings.firstQueryDelayMs must be below timings.confirmTimeoutMs');
   if (t.restartBackoffInitialMs > t.restartBackoffMaxMs) problems.push('timings.restartBackoffInitialMs must not exceed timings.restartBackoffMaxMs');
   if (problems.length) throw new RangeError(problems.join('; '));

@@ -122,12 +122,15 @@ export class Recording {
 
     const seg = this.openSegment();
     let resourceId = await this.acquire(seg);
+    let reacquired = false;
     while (resourceId) {
       if (this.stopRequested) return this.endSegment(seg, 'stop requested before start');
       seg.resourceId = resourceId;
       const started = await this.start(seg, resourceId);
       if ('sid' in started) break;
-      if (started.next === 'reacquire') {
+      // One fresh resource per attempt: a vendor that keeps refusing it goes through the restart backoff.
+      if (started.next === 'reacquire' && !reacquired) {
+        reacquired = true;
         resourceId = await this.acquire(seg);
         continue;
       }

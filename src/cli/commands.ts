@@ -1,0 +1,253 @@
+/** The CLI's commands: each validates its arguments fully before it connects to Temporal. */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { workflowIdFor, type RecordingClient, type RecordingRequest } from '../client';
+import { layoutSchema, recordingIdSchema, recordingInputSchema, subscriptionsSchema } from '../domain/input';
+import type { RecordingSummary } from '../workflows/messages';
+import { resolveTimings } from '../workflows/policy';
+import { int, issuesMessage, jsonObject, str, uidList, UsageError, type OptionSpecs, type Values } from './args';
+import { formatDescription, formatList, formatStarted, formatSummary, formatUpdate, json } from './format';
+
+export interface CommandContext {
+  values: Values;
+  positionals: string[];
+  json: boolean;
+  out(text: string): void;
+  /** Connects on first use; the runner closes it. */
+  client(): Promise<RecordingClient>;
+}
+
+export interface Command {
+  summary: string;
+  /** After the command name: "ID [--reason TEXT] [--no-wait]". */
+  synopsis: string;
+  positionals: string[];
+  options: OptionSpecs;
+  /** update and layout: `--json VALUE` is the request body. */
+  jsonBody?: boolean;
+  examples: string[];
+  run(ctx: CommandContext): Promise<number>;
+}
+
+const PHASES = ['acquiring', 'starting', 'confirming', 'recording', 'degraded', 'restarting', 'stopping', 'stopped', 'failed'];
+
+function recordingId(ctx: CommandContext): string {
+  const r = recordingIdSchema.safeParse(ctx.positionals[0]);
+  if (!r.success) throw new UsageError(issuesMessage(r.error, {}, {}, 'recording id'));
+  return r.data;
+}
+
+const subscriptionFlags: Record<string, string> = {
+  subscribeAudioUids: '--subscribe-audio',
+  unsubscribeAudioUids: '--unsubscribe-audio',
+  subscribeVideoUids: '--subscribe-video',
+  unsubscribeVideoUids: '--unsubscribe-video',
+};
+
+const start: Command = {
+  summary: 'start a recording (or attach to the running one with the same id)',
+  synopsis: '--recording-id ID --app-id APPID --channel NAME [options]',
+  positionals: [],
+  options: {
+    'recording-id': { type: 'string', value: 'ID', help: 'your id for the recording (letters, digits, . _ : @ -); required' },
+    'app-id': { type: 'string', value: 'APPID', help: 'Agora App ID; required' },
+    channel: { type: 'string', value: 'NAME', help: 'channel to record; required' },
+    mode: { type: 'string', value: 'MODE', help: 'mix | individual | web (default mix)' },
+    uid: { type: 'string', value: 'UID', help: 'primary recorder uid (with --backup-uid; default: generated)' },
+    'backup-uid': { type: 'string', value: 'UID', help: 'backup recorder uid, used after a uid conflict' },
+    'storage-profile': { type: 'string', value: 'NAME', help: 'storage profile in the worker config (default "default")' },
+    'max-idle-time': { type: 'string', value: 'S', help: 'seconds without hosts before the vendor ends the recorder (default 300)' },
+    'subscribe-audio': { type: 'string', value: 'UIDS', help: 'comma-separated uids (or #allstream#) to record audio from' },
+    'subscribe-video': { type: 'string', value: 'UIDS', help: 'comma-separated uids (or #allstream#) to record video from' },
+    'options-json': { type: 'string', value: 'FILE|JSON', help: 'further RecordingRequest fields (timings, layout, recordingConfig, webRecorder, …); flags win' },
+  },
+  examples: [
+    'start --recording-id class-42 --app-id a0b1c2d3 --channel room_42',
+    `start --recording-id c42 --app-id a0b1c2d3 --channel room_42 --uid 9001 --backup-uid 9002 --options-json '{"layout":{"mixedVideoLayout":1}}'`,
+  ],
+  async run(ctx) {
+    const v = ctx.values;
+    const optionsJson = str(v, 'options-json');
+    const req: Record<string, unknown> = optionsJson ? jsonObject(optionsJson, '--options-json') : {};
+    const set = (field: string, value: unknown) => {
+      if (value !== undefined) req[field] = value;
+    };
+    set('recordingId', str(v, 'recording-id'));
+    set('appId', str(v, 'app-id'));
+    set('channel', str(v, 'channel'));
+    set('mode', str(v, 'mode'));
+    set('storageProfile', str(v, 'storage-profile'));
+    for (const [field, flag] of [['recordingId', '--recording-id'], ['appId', '--app-id'], ['channel', '--channel']]) {
+      if (req[field] === undefined) throw new UsageError(`missing required option ${flag} (${field})`);
+    }
+    const uid = str(v, 'uid');
+    const backup = str(v, 'backup-uid');
+    if ((uid === undefined) !== (backup === undefined)) throw new UsageError(uid === undefined ? '--backup-uid needs --uid (uids.primary)' : '--uid needs --backup-uid (uids.backup)');
+    if (uid !== undefined) req.uids = { primary: uid, backup };
+    const maxIdle = int(v, 'max-idle-time', 5, 2_592_000);
+    if (maxIdle !== undefined) req.recordingConfig = { ...(req.recordingConfig as object | undefined), maxIdleTime: maxIdle };
+    const audio = uidList(v, 'subscribe-audio');
+    const video = uidList(v, 'subscribe-video');
+    if (audio || video) {
+      req.subscriptions = { ...(req.subscriptions as object | undefined), ...(audio && { subscribeAudioUids: audio }), ...(video && { subscribeVideoUids: video }) };
+    }
+
+    const parsed = recordingInputSchema.safeParse(req);
+    if (!parsed.success) {
+      throw new UsageError(
+        issuesMessage(parsed.error, {
+          recordingId: '--recording-id',
+          appId: '--app-id',
+          channel: '--channel',
+          mode: '--mode',
+          'uids.primary': '--uid',
+          'uids.backup': '--backup-uid',
+          storageProfile: '--storage-profile',
+          'recordingConfig.maxIdleTime': '--max-idle-time',
+          'subscriptions.subscribeAudioUids': '--subscribe-audio',
+          'subscriptions.subscribeVideoUids': '--subscribe-video',
+        }, v),
+      );
+    }
+    try {
+      resolveTimings(parsed.data.timings, parsed.data.recordingConfig.maxIdleTime);
+    } catch (err) {
+      throw new UsageError(`invalid input: ${(err as Error).message}`);
+    }
+    const started = await (await ctx.client()).startRecording(req as RecordingRequest);
+    ctx.out(ctx.json ? json(started) : formatStarted(started));
+    return 0;
+  },
+};
+
+const stop: Command = {
+  summary: 'stop a recording and print its summary (segments, files, upload status)',
+  synopsis: 'ID [--reason TEXT] [--no-wait]',
+  positionals: ['ID'],
+  options: {
+    reason: { type: 'string', value: 'TEXT', help: 'why it stopped (kept in the summary)' },
+    'no-wait': { type: 'boolean', help: 'only send the stop; do not wait for the summary' },
+  },
+  examples: ['stop class-42 --reason "class over"', 'stop class-42 --no-wait'],
+  async run(ctx) {
+    const id = recordingId(ctx);
+    const client = await ctx.client();
+    const wait = ctx.values['no-wait'] !== true;
+    let summary: RecordingSummary | undefined;
+    try {
+      summary = await client.stopRecording(id, { reason: str(ctx.values, 'reason'), wait });
+    } catch (err) {
+      // Signalling a closed workflow fails as not found; a recording that already ended still has its summary.
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      const d = await client.describeRecording(id);
+      if (d.status !== 'COMPLETED') throw err;
+      summary = wait ? await client.temporal.workflow.getHandle(workflowIdFor(id)).result() : undefined;
+    }
+    if (!wait) ctx.out(ctx.json ? json({ recordingId: id, stopRequested: true }) : `stop requested for ${id}`);
+    else ctx.out(ctx.json ? json(summary) : formatSummary(summary!));
+    return 0;
+  },
+};
+
+const update: Command = {
+  summary: "change a recording's audio/video subscriptions",
+  synopsis: 'ID (--subscribe-audio UIDS | --unsubscribe-audio UIDS | --subscribe-video UIDS | --unsubscribe-video UIDS | --json JSON)',
+  positionals: ['ID'],
+  jsonBody: true,
+  options: {
+    'subscribe-audio': { type: 'string', value: 'UIDS', help: 'record audio of these uids only (comma-separated, or #allstream#)' },
+    'unsubscribe-audio': { type: 'string', value: 'UIDS', help: 'record audio of everyone but these uids' },
+    'subscribe-video': { type: 'string', value: 'UIDS', help: 'record video of these uids only' },
+    'unsubscribe-video': { type: 'string', value: 'UIDS', help: 'record video of everyone but these uids' },
+    'json-body': { type: 'string', value: 'FILE|JSON', help: '(written --json) the Subscriptions object, e.g. {"subscribeAudioUids":["1"]}; a bare --json means JSON output' },
+  },
+  examples: ['update class-42 --subscribe-audio 1001,1002 --unsubscribe-video 1003', `update class-42 --json '{"subscribeVideoUids":["#allstream#"]}'`],
+  async run(ctx) {
+    const id = recordingId(ctx);
+    const v = ctx.values;
+    const body = str(v, 'json-body');
+    const subs: Record<string, unknown> = body ? jsonObject(body, '--json') : {};
+    for (const [field, flag] of Object.entries(subscriptionFlags)) {
+      const list = uidList(v, flag.slice(2));
+      if (list) subs[field] = list;
+    }
+    if (!Object.keys(subs).length) throw new UsageError('update needs one of --subscribe-audio, --unsubscribe-audio, --subscribe-video, --unsubscribe-video or --json JSON');
+    const parsed = subscriptionsSchema.safeParse(subs);
+    if (!parsed.success) throw new UsageError(issuesMessage(parsed.error, subscriptionFlags, v, 'subscriptions'));
+    const result = await (await ctx.client()).updateSubscriptions(id, parsed.data);
+    ctx.out(ctx.json ? json(result) : formatUpdate(result));
+    return 0;
+  },
+};
+
+const layout: Command = {
+  summary: "change a mix recording's layout",
+  synopsis: 'ID (--layout N | --json JSON)',
+  positionals: ['ID'],
+  jsonBody: true,
+  options: {
+    layout: { type: 'string', value: 'N', help: 'mixedVideoLayout: 0 floating, 1 best fit (2 and 3 need --json)' },
+    'json-body': { type: 'string', value: 'FILE|JSON', help: '(written --json) the Layout object, e.g. {"mixedVideoLayout":3,"layoutConfig":[…]}; a bare --json means JSON output' },
+  },
+  examples: ['layout class-42 --layout 1', `layout class-42 --json '{"mixedVideoLayout":2,"maxResolutionUid":"1001"}'`],
+  async run(ctx) {
+    const id = recordingId(ctx);
+    const v = ctx.values;
+    const body = str(v, 'json-body');
+    const l: Record<string, unknown> = body ? jsonObject(body, '--json') : {};
+    const n = int(v, 'layout', 0, 3);
+    if (n !== undefined) l.mixedVideoLayout = n;
+    if (!Object.keys(l).length) throw new UsageError('layout needs --layout N or --json JSON');
+    const parsed = layoutSchema.safeParse(l);
+    if (!parsed.success) throw new UsageError(issuesMessage(parsed.error, { mixedVideoLayout: '--layout' }, v, 'layout'));
+    const result = await (await ctx.client()).updateLayout(id, parsed.data);
+    ctx.out(ctx.json ? json(result) : formatUpdate(result));
+    return 0;
+  },
+};
+
+const describe: Command = {
+  summary: "show a recording's state (--json: the state object exactly)",
+  synopsis: 'ID',
+  positionals: ['ID'],
+  options: {},
+  examples: ['describe class-42', 'describe class-42 --json'],
+  async run(ctx) {
+    const id = recordingId(ctx);
+    const d = await (await ctx.client()).describeRecording(id);
+    if (ctx.json) {
+      if (!d.state) throw new Error(`recording ${id} has no queryable state (workflow ${d.workflowId} is ${d.status})`);
+      ctx.out(json(d.state));
+    } else {
+      ctx.out(formatDescription(d));
+    }
+    return 0;
+  },
+};
+
+const list: Command = {
+  summary: 'list recordings (running only unless --all)',
+  synopsis: '[--phase P] [--channel C] [--app-id A] [--all] [--limit N]',
+  positionals: [],
+  options: {
+    phase: { type: 'string', value: 'P', help: PHASES.join(' | ') },
+    channel: { type: 'string', value: 'C', help: 'only this channel' },
+    'app-id': { type: 'string', value: 'A', help: 'only this App ID' },
+    all: { type: 'boolean', help: 'include finished recordings' },
+    limit: { type: 'string', value: 'N', help: 'at most N rows (default 100)' },
+  },
+  examples: ['list', 'list --phase recording --channel room_42', 'list --all --limit 20 --json'],
+  async run(ctx) {
+    const v = ctx.values;
+    const phase = str(v, 'phase');
+    if (phase !== undefined && !PHASES.includes(phase)) throw new UsageError(`--phase: must be one of ${PHASES.join(', ')}; got '${phase}'`);
+    const channel = str(v, 'channel');
+    const appId = str(v, 'app-id');
+    for (const [flag, value] of [['--channel', channel], ['--app-id', appId]]) if (value === '') throw new UsageError(`${flag}: must not be empty`);
+    const limit = int(v, 'limit', 1, 10_000);
+    const items = await (await ctx.client()).listRecordings({ phase: phase as never, channel, appId, running: v.all !== true, limit });
+    ctx.out(ctx.json ? json(items) : formatList(items));
+    return 0;
+  },
+};
+
+export const commands: Record<string, Command> = { start, stop, update, layout, describe, list };

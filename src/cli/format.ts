@@ -1,0 +1,89 @@
+/** Human-readable output. Machine output is plain JSON.stringify of the client's objects. */
+import type { RecordingDescription, RecordingListItem, RecordingState, RecordingSummary, StartedRecording, UpdateResult } from '../client';
+import type { Segment } from '../workflows/messages';
+
+export const json = (value: unknown): string => JSON.stringify(value, null, 2);
+
+function rows(pairs: Array<[string, string | undefined]>): string {
+  const shown = pairs.filter((p): p is [string, string] => p[1] !== undefined && p[1] !== '');
+  const width = Math.max(...shown.map(([k]) => k.length));
+  return shown.map(([k, v]) => `${(k + ':').padEnd(width + 2)}${v}`).join('\n');
+}
+
+/** "2025-01-01T10:00:05.000Z (in 4s)" */
+function when(iso: string | undefined, now = Date.now()): string | undefined {
+  if (!iso) return undefined;
+  const delta = Math.round((Date.parse(iso) - now) / 1000);
+  if (Number.isNaN(delta)) return iso;
+  return `${iso} (${delta >= 0 ? `in ${delta}s` : `${-delta}s ago`})`;
+}
+
+export function formatStarted(s: StartedRecording): string {
+  return `started recording ${s.recordingId} (workflow ${s.workflowId}, run ${s.runId})`;
+}
+
+function segmentLine(s: Segment): string {
+  const parts = [`#${s.index}`, `uid ${s.uid}`, `sid ${s.sid ?? '-'}`];
+  if (s.startedAt) parts.push(`started ${s.startedAt}`);
+  if (s.endedAt) parts.push(`ended ${s.endedAt}${s.endReason ? ` (${s.endReason})` : ''}`);
+  parts.push(`${s.files.length} file(s)`);
+  if (s.uploadingStatus) parts.push(`upload ${s.uploadingStatus}`);
+  if (s.unmanageable) parts.push('UNMANAGEABLE');
+  return parts.join(', ');
+}
+
+export function formatSummary(s: RecordingSummary): string {
+  const head = rows([
+    ['Recording', s.recordingId],
+    ['Status', s.status + (s.stopReason ? ` (${s.stopReason})` : '')],
+    ['Channel', `${s.channel} (App ID ${s.appId}, mode ${s.mode})`],
+    ['Restarts', String(s.restarts)],
+    ['Uploading', s.uploadingStatus ?? 'unknown'],
+    ['Stop uncertain', s.stopUncertain],
+    ['Recorded', s.nothingRecorded ? 'nothing' : undefined],
+  ]);
+  const segments = s.segments.length ? s.segments.map((seg) => `  ${segmentLine(seg)}`).join('\n') : '  (none)';
+  const files = s.files.length ? s.files.map((f) => `  ${f}`).join('\n') : '  (none)';
+  return `${head}\nSegments (${s.segments.length}):\n${segments}\nFiles (${s.files.length}):\n${files}`;
+}
+
+export function formatUpdate(r: UpdateResult): string {
+  if (!r.applied) return `kept; applied when a recorder next starts: ${r.detail}`;
+  return `applied to the live recorder: ${r.detail}${r.sid && !r.detail.includes(r.sid) ? ` (sid ${r.sid})` : ''}`;
+}
+
+export function formatDescription(d: RecordingDescription): string {
+  const s: RecordingState | undefined = d.state;
+  const head: Array<[string, string | undefined]> = [
+    ['Recording', d.recordingId],
+    ['Workflow', `${d.workflowId} (${d.status})`],
+    ['Web UI', d.webUiPath],
+  ];
+  if (!s) return rows([...head, ['State', 'unavailable (the workflow has no queryable state)']]);
+  const seg = s.segments[s.segments.length - 1];
+  return rows([
+    ...head,
+    ['Phase', s.phase],
+    ['Channel', `${s.channel} (App ID ${s.appId}, mode ${s.mode})`],
+    ['UIDs', `primary ${s.uids.primary}, backup ${s.uids.backup} (${s.uidSwitches} switch(es))`],
+    ['Segment', seg ? segmentLine(seg) : 'none yet'],
+    ['Segments', String(s.segments.length)],
+    ['Restarts', `${s.restarts} (consecutive failures ${s.consecutiveFailures})`],
+    ['Last status', s.lastStatus === undefined ? '-' : String(s.lastStatus)],
+    ['Last error', s.lastError ?? '-'],
+    ['Waiting', s.waiting ? `${s.waiting.reason} until ${when(s.waiting.until)}` : '-'],
+    ['Next poll', when(s.nextPollAt) ?? '-'],
+    ['Stop requested', s.stopRequestedAt ? `${s.stopRequestedAt}${s.stopReason ? ` (${s.stopReason})` : ''}` : undefined],
+    ['Subscriptions', s.desired.subscriptions ? `v${s.desired.subscriptionsVersion} ${JSON.stringify(s.desired.subscriptions)}` : undefined],
+    ['Layout', s.desired.layout ? `v${s.desired.layoutVersion} ${JSON.stringify(s.desired.layout)}` : undefined],
+    ['Runs', s.runs > 1 ? String(s.runs) : undefined],
+  ]);
+}
+
+export function formatList(items: RecordingListItem[]): string {
+  if (!items.length) return 'no recordings';
+  const header = ['RECORDING ID', 'STATUS', 'PHASE', 'CHANNEL', 'APP ID', 'UID', 'SID', 'RESTARTS', 'STARTED'];
+  const table = items.map((i) => [i.recordingId, i.status, i.phase ?? '-', i.channel ?? '-', i.appId ?? '-', i.uid ?? '-', i.sid ?? '-', String(i.restarts ?? 0), i.startTime]);
+  const widths = header.map((h, c) => Math.max(h.length, ...table.map((r) => r[c].length)));
+  return [header, ...table].map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')).join('\n');
+}
