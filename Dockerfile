@@ -3,7 +3,7 @@ FROM node:20-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --omit=dev
+RUN npm ci --no-audit --no-fund --omit=dev || npm install --no-audit --no-fund --omit=dev
 COPY tsconfig.json ./
 COPY src ./src
 USER node

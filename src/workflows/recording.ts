@@ -180,7 +180,7 @@ export class Recording {
         case 'wait':
           if (d.counts) retries += 1;
           else rateLimited += 1;
-          // Stop does not interrupt: nothing runs yet, and the loop checks stop right after.
+          // Stop may cut this wait short: no recorder exists yet.
           if (await this.wait(d.delayMs, d.why)) return undefined;
       }
     }
