@@ -17,6 +17,7 @@ import {
   type Subscriptions,
 } from './domain/input';
 import {
+  PHASES,
   stateQuery,
   stopSignal,
   updateLayoutUpdate,
@@ -64,7 +65,7 @@ export interface RecordingListItem {
   startTime: string;
 }
 
-const phaseSchema = z.enum(['acquiring', 'starting', 'confirming', 'recording', 'degraded', 'restarting', 'stopping', 'stopped', 'failed']);
+const phaseSchema = z.enum(PHASES);
 const listFilterSchema = z.strictObject({
   phase: phaseSchema.optional(),
   channel: z.string().min(1).optional(),

@@ -14,6 +14,8 @@ export interface DevServerOptions {
   /** SQLite file, so a restarted server keeps its workflows. Default .data/temporal-dev.db; null = in memory. */
   dbFile?: string | null;
   namespace?: string;
+  /** Extra dynamic config, KEY=VALUE. */
+  dynamicConfig?: Record<string, string | number | boolean>;
   /** Where the server's own output goes. Default .data/temporal-dev-<port>.log. */
   logFile?: string;
   startTimeoutMs?: number;
@@ -31,6 +33,16 @@ export interface DevServer {
 }
 
 export const dataDir = path.join(repoRoot, '.data');
+
+/**
+ * One partition per task queue: the server's per-queue activity rate limit is then enforced in
+ * one place, so the vendor QPS budget holds exactly (with partitions each has its own slice and
+ * bursts add up). Production servers set the same in their dynamic config (see README).
+ */
+export const recordingDynamicConfig = {
+  'matching.numTaskqueueReadPartitions': 1,
+  'matching.numTaskqueueWritePartitions': 1,
+};
 
 /**
  * Starts `temporal server start-dev` with the project's search attributes registered and waits
@@ -52,6 +64,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   else args.push('--ui-port', String(uiPort));
   if (dbFile) args.push('--db-filename', dbFile);
   for (const sa of recordingSearchAttributes) args.push('--search-attribute', `${sa.name}=${sa.type}`);
+  for (const [k, v] of Object.entries({ ...recordingDynamicConfig, ...opts.dynamicConfig })) args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
 
   const log = fs.openSync(logFile, 'a');
   const child = spawn(cli, args, { stdio: ['ignore', log, log], detached: false });

@@ -4,6 +4,7 @@ import { workflowIdFor, type RecordingClient, type RecordingRequest } from '../c
 import { layoutSchema, recordingIdSchema, recordingInputSchema, subscriptionsSchema } from '../domain/input';
 import type { RecordingSummary } from '../workflows/messages';
 import { resolveTimings } from '../workflows/policy';
+import { PHASES } from '../workflows/messages';
 import { int, issuesMessage, jsonObject, str, uidList, UsageError, type OptionSpecs, type Values } from './args';
 import { formatDescription, formatList, formatStarted, formatSummary, formatUpdate, json } from './format';
 
@@ -28,7 +29,6 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
-const PHASES = ['acquiring', 'starting', 'confirming', 'recording', 'degraded', 'restarting', 'stopping', 'stopped', 'failed'];
 
 function recordingId(ctx: CommandContext): string {
   const r = recordingIdSchema.safeParse(ctx.positionals[0]);
@@ -239,7 +239,7 @@ const list: Command = {
   async run(ctx) {
     const v = ctx.values;
     const phase = str(v, 'phase');
-    if (phase !== undefined && !PHASES.includes(phase)) throw new UsageError(`--phase: must be one of ${PHASES.join(', ')}; got '${phase}'`);
+    if (phase !== undefined && !(PHASES as readonly string[]).includes(phase)) throw new UsageError(`--phase: must be one of ${PHASES.join(', ')}; got '${phase}'`);
     const channel = str(v, 'channel');
     const appId = str(v, 'app-id');
     for (const [flag, value] of [['--channel', channel], ['--app-id', appId]]) if (value === '') throw new UsageError(`${flag}: must not be empty`);

@@ -1,16 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Layout, RecordingInput, Subscriptions } from '../domain/input';
 
-export type Phase =
-  | 'acquiring'
-  | 'starting'
-  | 'confirming'
-  | 'recording'
-  | 'degraded'
-  | 'restarting'
-  | 'stopping'
-  | 'stopped'
-  | 'failed';
+export const PHASES = ['acquiring', 'starting', 'confirming', 'recording', 'degraded', 'restarting', 'stopping', 'stopped', 'failed'] as const;
+export type Phase = (typeof PHASES)[number];
 
 /** One recorder attempt: acquire → start → confirm → … → end. Times are ISO strings (readable in the UI, JSON-safe). */
 export interface Segment {

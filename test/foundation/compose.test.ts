@@ -52,6 +52,14 @@ describe('docker-compose.yml', () => {
     expect(registered.sort()).toEqual(expected.sort());
   });
 
+  it('gives the per-App-ID activity queues one partition, so the QPS budget is exact', () => {
+    const dc = parse(fs.readFileSync(path.join(root, 'config/temporal-dynamicconfig.yaml'), 'utf8')) as Record<string, Array<{ value: number }>>;
+    for (const key of ['matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions']) {
+      expect(dc[key]).toEqual([{ value: 1 }]);
+    }
+    expect(services.temporal.environment.DYNAMIC_CONFIG_FILE_PATH).toBe('config/dynamicconfig/recording.yaml');
+  });
+
   it('builds the worker from this repository', () => {
     expect(services.worker.build).toBe('.');
     const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');

@@ -92,6 +92,27 @@ export class RecordingEnv {
     return env;
   }
 
+  /** A second worker process's worth of workers on the same queues: the budget must stay global. */
+  async addWorker(): Promise<RecordingEnv> {
+    const other = Object.create(RecordingEnv.prototype) as RecordingEnv;
+    Object.assign(other, this);
+    other.workerConnection = await connectWorker();
+    other.workers = await createWorkers(this.config, {
+      connection: other.workerConnection,
+      workflowBundle: await RecordingEnv.bundlePromise!,
+      logger: createLogger(Object.values(SECRETS), 'warn'),
+      workerOptions: { shutdownGraceTime: '1 second' },
+    });
+    other.running = other.workers.run();
+    return other;
+  }
+
+  async stopWorkerOnly(): Promise<void> {
+    this.workers.shutdown();
+    await this.running;
+    await this.workerConnection.close();
+  }
+
   request(overrides: Partial<RecordingRequest> = {}): RecordingRequest {
     const id = `t-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
     return { recordingId: id, appId: APP_ID, channel: `room_${id}`, mode: 'mix', timings: fastTimings, recordingConfig: { maxIdleTime: 30 }, ...overrides } as RecordingRequest;
