@@ -379,7 +379,9 @@ export class Recording {
       const d = decideStop(r, retries, rateLimited, this.t);
       switch (d.action) {
         case 'stopped':
-          if (d.files.length) seg.files = d.files;
+          // The stop answer is authoritative: a playlist name seen by query is no proof of data.
+          if (d.nothingRecorded) seg.files = [];
+          else if (d.files.length) seg.files = d.files;
           seg.uploadingStatus = d.uploadingStatus;
           return { nothingRecorded: d.nothingRecorded };
         case 'gone':

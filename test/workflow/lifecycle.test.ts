@@ -29,4 +29,43 @@ describe('RecordingWorkflow lifecycle against the emulator', () => {
     expect(after.every((t) => !t.live)).toBe(true);
     expect(after[0].endReason).toBe('stopped');
   });
+
+  it('reports nothing recorded when stop answers 206 code 435', async () => {
+    const req = env.request();
+    await env.client.startRecording(req);
+    await env.waitForState(req.recordingId, (s) => s.phase === 'recording');
+    await env.fault({ op: 'stop', times: 1, httpStatus: 206, code: 435, reason: 'no recorded data', apply: true, match: { cname: req.channel } });
+    const summary = await env.client.stopRecording(req.recordingId);
+    expect(summary).toMatchObject({ status: 'stopped', nothingRecorded: true, files: [] });
+    expect(summary!.segments[0].uploadingStatus).toBeUndefined();
+    expect((await env.tasks(req.channel)).filter((t) => t.live)).toEqual([]);
+  });
+
+  it('treats stop answering 404 as already gone and still ends cleanly', async () => {
+    const req = env.request({ timings: { ...env.request().timings, monitorIntervalMs: 20_000 } });
+    await env.client.startRecording(req);
+    const state = await env.waitForState(req.recordingId, (s) => s.phase === 'recording');
+    // The recorder dies between polls; the stop that follows finds nothing.
+    await env.control('POST', `/tasks/${state.segments[0].sid}/exit`);
+    const summary = await env.client.stopRecording(req.recordingId);
+    expect(summary).toMatchObject({ status: 'stopped', restarts: 0 });
+    expect(summary!.stopUncertain).toBeUndefined();
+    expect(summary!.segments[0].endReason).toBe('stopped');
+  });
+});
+
+describe('worker start-up', () => {
+  it('refuses a bad configuration with a message naming the field, and prints no secret', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync('npx', ['tsx', 'src/worker.ts'], {
+      cwd: require('node:path').resolve(__dirname, '../..'),
+      env: { ...process.env, RECORDING_CONFIG: '', AGORA_CUSTOMER_ID: 'cid', AGORA_CUSTOMER_SECRET: SECRETS.customerSecret, AGORA_BASE_URLS: 'not a url' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/agora\.baseUrls\.0/);
+    expect(r.stderr).toMatch(/agora\.apps/);
+    expect(r.stdout + r.stderr).not.toContain(SECRETS.customerSecret);
+  });
 });
