@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { InvalidApps } from './apps';
 import { faultSchema, type FaultQueue } from './faults';
 import { reply, type Reply } from './http';
 import type { RateLimiter } from './rate-limit';
@@ -11,6 +12,7 @@ export interface ControlDeps {
   faults: FaultQueue;
   stats: Stats;
   limiter: RateLimiter;
+  apps: InvalidApps;
   /** Takes a listener down; runs after the control reply is sent, since that reply may travel on the same listener. */
   hostDown(host: HostName, ms: number): void;
 }
@@ -108,6 +110,21 @@ export function handleControl(deps: ControlDeps, method: string, path: string, q
     }
   }
 
+  if (route === 'GET /__emulator/apps/invalid') return { reply: reply(200, { invalidAppIds: deps.apps.list() }) };
+
+  const app = /^\/__emulator\/apps\/([^/]+)\/invalid$/.exec(path);
+  if (app && (method === 'POST' || method === 'DELETE')) {
+    let appId: string;
+    try {
+      appId = decodeURIComponent(app[1]);
+    } catch {
+      return error(400, 'malformed %-escape', 'appId');
+    }
+    if (method === 'POST') deps.apps.mark(appId);
+    else deps.apps.unmark(appId);
+    return { reply: reply(200, { appId, invalid: method === 'POST' }) };
+  }
+
   const down = /^\/__emulator\/hosts\/([^/]+)\/down$/.exec(path);
   if (down && method === 'POST') {
     const host = down[1];
@@ -132,6 +149,7 @@ export function handleControl(deps: ControlDeps, method: string, path: string, q
     deps.faults.clear();
     deps.stats.reset();
     deps.limiter.reset();
+    deps.apps.reset();
     return { reply: reply(200, { ok: true }) };
   }
 

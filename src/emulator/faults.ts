@@ -10,6 +10,8 @@ export const faultSchema = z
     httpStatus: z.int().min(100).max(599).optional(),
     code: z.int().optional(),
     reason: z.string().optional(),
+    /** Answer in the gateway's form `{message}` instead of `{code, reason}`, e.g. 400 "appid is invalid". */
+    message: z.string().min(1).optional(),
     delayMs: z.int().min(0).max(3_600_000).optional(),
     effect: z.enum(['stuck', 'hang']).optional(),
     apply: z.boolean().optional(),
@@ -20,8 +22,10 @@ export const faultSchema = z
   .superRefine((f, ctx) => {
     if (f.httpStatus === undefined && f.delayMs === undefined && f.effect === undefined)
       ctx.addIssue({ code: 'custom', path: ['httpStatus'], message: 'a fault needs httpStatus, delayMs or effect' });
-    if ((f.code !== undefined || f.reason !== undefined) && f.httpStatus === undefined)
-      ctx.addIssue({ code: 'custom', path: ['httpStatus'], message: 'code/reason need an httpStatus' });
+    if ((f.code !== undefined || f.reason !== undefined || f.message !== undefined) && f.httpStatus === undefined)
+      ctx.addIssue({ code: 'custom', path: ['httpStatus'], message: 'code/reason/message need an httpStatus' });
+    if (f.message !== undefined && (f.code !== undefined || f.reason !== undefined))
+      ctx.addIssue({ code: 'custom', path: ['message'], message: 'message (gateway body) excludes code/reason (service body)' });
     // A stuck task only makes sense for start; "*" would burn the fault on the first request of any kind.
     if (f.effect === 'stuck' && f.op !== 'start')
       ctx.addIssue({ code: 'custom', path: ['effect'], message: '"stuck" applies to op "start" only' });

@@ -7,7 +7,7 @@ import { DEFAULT_OPTIONS, startEmulator, type EmulatorOptions } from './server';
 export const CLI_DEFAULTS: Required<EmulatorOptions> = { ...DEFAULT_OPTIONS, port: 8042, altPort: 8043 };
 const altPortFor = (port: number) => (port === 0 || port === 65535 ? 0 : port + 1);
 
-type Kind = 'port' | 'int' | 'posint' | 'string';
+type Kind = 'port' | 'int' | 'posint' | 'string' | 'list';
 const FLAGS: Record<string, { key: keyof EmulatorOptions; kind: Kind; help: string }> = {
   '--port': { key: 'port', kind: 'port', help: 'primary listener port (0 = any free port)' },
   '--alt-port': { key: 'altPort', kind: 'port', help: 'alternate listener port (0 = any free port)' },
@@ -18,14 +18,23 @@ const FLAGS: Record<string, { key: keyof EmulatorOptions; kind: Kind; help: stri
   '--qps': { key: 'qps', kind: 'posint', help: 'requests per second per App ID before 429' },
   '--max-concurrent': { key: 'maxConcurrent', kind: 'int', help: 'live tasks per App ID before acquire gets 406' },
   '--resource-ttl-ms': { key: 'resourceTtlMs', kind: 'posint', help: 'resourceId validity' },
+  '--exiting-ms': { key: 'exitingMs', kind: 'int', help: 'status 6/7 window after stop/idle exit; a stop in it gets 400 code 49' },
+  '--invalid-app-ids': { key: 'invalidAppIds', kind: 'list', help: 'comma-separated App IDs answered 400 "appid is invalid"' },
 };
 
 export class UsageError extends Error {}
 
+function defaultText(key: keyof EmulatorOptions): string {
+  if (key === 'altPort') return '--port + 1, or 0 when --port is 0';
+  const v = CLI_DEFAULTS[key];
+  if (Array.isArray(v)) return v.length === 0 ? 'none' : v.join(',');
+  return String(v);
+}
+
 export function usage(): string {
   const lines = Object.entries(FLAGS).map(
     ([flag, f]) =>
-      `  ${`${flag} <value>`.padEnd(28)}${f.help} (default: ${f.key === 'altPort' ? '--port + 1, or 0 when --port is 0' : String(CLI_DEFAULTS[f.key])})`,
+      `  ${`${flag} <value>`.padEnd(28)}${f.help} (default: ${defaultText(f.key)})`,
   );
   return [
     'Usage: tsx src/emulator/main.ts [flags]',
@@ -51,6 +60,12 @@ export function parseArgs(argv: string[]): Required<EmulatorOptions> | null {
     let value: string | undefined = eq === -1 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined || (eq === -1 && value.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
     value = value.trim();
+    if (spec.kind === 'list') {
+      const items = value.split(',').map((x) => x.trim());
+      if (items.some((x) => x === '')) throw new UsageError(`${flag} must be a comma-separated list of non-empty values, got '${value}'`);
+      (opts as Record<string, unknown>)[spec.key] = items;
+      continue;
+    }
     if (spec.kind === 'string') {
       if (value === '') throw new UsageError(`${flag} must not be empty`);
       (opts as Record<string, unknown>)[spec.key] = value;

@@ -80,8 +80,9 @@ export class Operations {
   }
 
   private query(route: Route): Reply {
-    const task = this.liveTaskFor(route, this.mode(route));
-    return reply(200, { ...ids(task), serverResponse: this.queryResponse(task) });
+    const at = this.store.now(); // one instant for "still exiting?" and the status shown
+    const task = this.taskFor(route, this.mode(route), undefined, true, at);
+    return reply(200, { ...ids(task), serverResponse: this.queryResponse(task, at) });
   }
 
   private update(route: Route, body: unknown): Reply {
@@ -109,7 +110,9 @@ export class Operations {
   private stop(route: Route, body: unknown): Reply {
     const mode = this.mode(route);
     const req = validateStop(body);
-    const task = this.liveTaskFor(route, mode, req);
+    const task = this.taskFor(route, mode, req, true);
+    // A recorder already on its way out (stopped, or left after maxIdleTime) refuses another stop (spec §7.1).
+    if (task.endedAt !== null) throw new VendorError(400, 49, 'invalid operation', ids(task));
     this.store.end(task, 'stopped');
     if (!this.store.recorded(task)) return reply(206, { ...ids(task), code: 435, reason: 'no recorded data' });
     return reply(200, { ...ids(task), serverResponse: this.stopResponse(task) });
@@ -121,8 +124,21 @@ export class Operations {
     return mode;
   }
 
-  /** The worker addressed by resourceId+sid+mode, or the vendor's 404; a body naming another cname/uid is 432. */
   private liveTaskFor(route: Route, mode: Mode, req?: { cname: string; uid: string }): Task {
+    return this.taskFor(route, mode, req, false);
+  }
+
+  /**
+   * The worker addressed by resourceId+sid+mode, or the vendor's 404; a body naming another cname/uid is 432.
+   * With `exiting`, a task inside its exiting window (see Store.exiting) is found too.
+   */
+  private taskFor(
+    route: Route,
+    mode: Mode,
+    req: { cname: string; uid: string } | undefined,
+    exiting: boolean,
+    at = this.store.now(),
+  ): Task {
     const task = route.sid ? this.store.findTask(route.sid) : undefined;
     const echo = {
       ...(req ? { cname: req.cname, uid: req.uid } : {}),
@@ -131,24 +147,28 @@ export class Operations {
     };
     const found =
       task &&
-      task.endedAt === null &&
+      (task.endedAt === null || (exiting && this.store.exiting(task, at))) &&
       task.appId === route.appId &&
       task.resourceId === route.resourceId &&
       task.mode === mode &&
-      this.store.now() < task.expiresAt;
+      at < task.expiresAt;
     if (!found) throw new VendorError(404, 404, 'failed to find worker', echo);
     if (req && (req.cname !== task.cname || req.uid !== task.uid))
       throw new VendorError(400, 432, 'cname or uid does not match resourceId', echo);
     return task;
   }
 
-  private queryResponse(task: Task): Record<string, unknown> {
-    const at = this.store.now();
+  private queryResponse(task: Task, at: number): Record<string, unknown> {
     const status = this.store.status(task, at);
-    if (task.mode === 'web') return { status, extensionServiceState: this.webState(task, status >= 5 ? 'inProgress' : 'init', at) };
-    const sliceStartTime = this.store.sliceStartTime(task, at);
+    // An exiting task shows what it had recorded when it ended.
+    const filesAt = task.endedAt ?? at;
+    if (task.mode === 'web') {
+      const state = task.endedAt !== null ? 'exit' : status >= 5 ? 'inProgress' : 'init';
+      return { status, extensionServiceState: this.webState(task, state, filesAt) };
+    }
+    const sliceStartTime = this.store.sliceStartTime(task, filesAt);
     if (task.screenshotOnly) return { status, sliceStartTime };
-    return { status, ...this.store.fileList(task, at), sliceStartTime };
+    return { status, ...this.store.fileList(task, filesAt), sliceStartTime };
   }
 
   private stopResponse(task: Task): Record<string, unknown> {

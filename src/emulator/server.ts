@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { InvalidApps } from './apps';
 import { handleControl, isControlPath } from './control';
 import { FaultQueue } from './faults';
 import { BodyTooLarge, ClientGone, parseJson, readBody, sendJson } from './http';
@@ -20,6 +21,8 @@ export interface EmulatorOptions {
   qps?: number; // per App ID; default 10
   maxConcurrent?: number; // live tasks per App ID; default 50
   resourceTtlMs?: number; // resourceId validity; default 300000 (5 min)
+  exitingMs?: number; // after stop / idle exit: status 6→7 window where a stop answers 400 code 49; default 0 (off)
+  invalidAppIds?: string[]; // App IDs whose every request gets 400 {"message":"appid is invalid"}; default []
 }
 
 export interface RunningEmulator {
@@ -40,6 +43,9 @@ export const DEFAULT_OPTIONS: Required<EmulatorOptions> = {
   // The strictest documented PCW (current English best practices); see docs/emulator.md.
   maxConcurrent: 50,
   resourceTtlMs: 300_000,
+  // Off by default so a duplicate stop keeps answering 404 (see docs/emulator.md, "Exiting window").
+  exitingMs: 0,
+  invalidAppIds: [],
 };
 
 class EmulatorClosed extends Error {}
@@ -119,14 +125,15 @@ class Listener {
 
 /** Starts both listeners over one shared state. */
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const options: Required<EmulatorOptions> = { ...DEFAULT_OPTIONS };
+  const options: Required<EmulatorOptions> = { ...DEFAULT_OPTIONS, invalidAppIds: [...DEFAULT_OPTIONS.invalidAppIds] };
   for (const [key, value] of Object.entries(opts)) {
-    if (value !== undefined) (options as Record<string, unknown>)[key] = value;
+    if (value !== undefined) (options as Record<string, unknown>)[key] = Array.isArray(value) ? [...value] : value;
   }
   checkOptions(options);
 
   const store = new Store(options);
   const faults = new FaultQueue();
+  const apps = new InvalidApps(options.invalidAppIds);
   const limiter = new RateLimiter(options.qps);
   const stats = new Stats();
   const ops = new Operations(store, options);
@@ -143,9 +150,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       timers.set(t, reject);
     });
 
-  const vendorDeps: VendorDeps = { ...options, store, ops, faults, limiter, stats, sleep };
+  const vendorDeps: VendorDeps = { ...options, store, ops, faults, limiter, stats, apps, sleep };
   const listeners: Record<HostName, Listener> = {} as Record<HostName, Listener>;
-  const controlDeps = { store, faults, stats, limiter, hostDown: (h: HostName, ms: number) => listeners[h].down(ms) };
+  const controlDeps = { store, faults, stats, limiter, apps, hostDown: (h: HostName, ms: number) => listeners[h].down(ms) };
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, host: HostName): Promise<void> {
     const method = req.method ?? 'GET';
@@ -239,6 +246,9 @@ function checkOptions(o: Required<EmulatorOptions>): void {
   int('qps', 1);
   int('maxConcurrent', 0);
   int('resourceTtlMs', 1);
+  int('exitingMs', 0);
+  if (!Array.isArray(o.invalidAppIds) || o.invalidAppIds.some((a) => typeof a !== 'string' || a === ''))
+    throw new TypeError('emulator option invalidAppIds must be an array of non-empty strings');
   for (const name of ['host', 'customerId', 'customerSecret'] as const) {
     if (typeof o[name] !== 'string' || o[name] === '') throw new TypeError(`emulator option ${name} must be a non-empty string`);
   }

@@ -7,6 +7,8 @@ export type EndReason = 'stopped' | 'killed' | 'idle';
 export interface StateOptions {
   startDelayMs: number;
   resourceTtlMs: number;
+  /** How long a stopped or idle-exited recorder stays "exiting" (status 6, then 7) before it is gone (8). */
+  exitingMs: number;
 }
 
 export interface Resource {
@@ -180,9 +182,22 @@ export class Store {
     return task.stuck ? Infinity : task.startedAt + this.opts.startDelayMs;
   }
 
+  /**
+   * True while a task that was stopped or left by itself (idle) is still shutting down: the first half of
+   * `exitingMs` is status 6 (stop requested), the second half 7 (all components stopped). Killed recorders
+   * die at once (status 20) and never exit this way.
+   */
+  exiting(task: Task, at = this.now()): boolean {
+    return task.endedAt !== null && task.endReason !== 'killed' && at < task.endedAt + this.opts.exitingMs;
+  }
+
   /** `at` is passed by callers building one response, so status and files agree on a single instant. */
   status(task: Task, at = this.now()): number {
-    if (task.endedAt !== null) return task.endReason === 'killed' ? 20 : 8;
+    if (task.endedAt !== null) {
+      if (task.endReason === 'killed') return 20;
+      if (!this.exiting(task, at)) return 8;
+      return at < task.endedAt + this.opts.exitingMs / 2 ? 6 : 7;
+    }
     const delay = this.opts.startDelayMs;
     const climbed = delay <= 0 ? 5 : Math.min(5, Math.floor(((at - task.startedAt) * 5) / delay));
     return task.stuck ? Math.min(2, climbed) : climbed;

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { INVALID_APP_MESSAGE, type InvalidApps } from './apps';
 import { defaultFaultBody, GATEWAY_MESSAGES, type Fault, type FaultQueue, type Op } from './faults';
 import { BodyTooLarge, isObject, parseJson, readBody, reply, type Reply } from './http';
 import type { Operations, Route } from './operations';
@@ -51,11 +52,12 @@ export interface VendorDeps {
   faults: FaultQueue;
   limiter: RateLimiter;
   stats: Stats;
+  apps: InvalidApps;
   /** Resolves after ms, or rejects once the emulator closes. */
   sleep(ms: number): Promise<void>;
 }
 
-/** Gateway pipeline: auth → QPS → body → fault injection → operation. Returns the reply and its log entry. */
+/** Gateway pipeline: auth → App ID → QPS → body → fault injection → operation. Returns the reply and its log entry. */
 export async function handleVendor(
   deps: VendorDeps,
   req: IncomingMessage,
@@ -78,6 +80,10 @@ export async function handleVendor(
     return done(reply(401, { message: auth }));
   }
   deps.stats.seen(route.appId, at);
+  if (deps.apps.has(route.appId)) {
+    req.resume();
+    return done(reply(400, { message: INVALID_APP_MESSAGE }));
+  }
   if (!deps.limiter.admit(route.appId, at)) {
     req.resume();
     return done(reply(429, { message: GATEWAY_MESSAGES[429] }));
@@ -151,6 +157,7 @@ async function injectFault(
   if (fault.delayMs) await deps.sleep(fault.delayMs);
   if (fault.effect === 'hang') return { hang: true };
   if (fault.httpStatus === undefined) return performed ?? perform();
+  if (fault.message !== undefined) return reply(fault.httpStatus, { message: fault.message });
 
   const gateway = GATEWAY_MESSAGES[fault.httpStatus];
   if (gateway && fault.code === undefined) return reply(fault.httpStatus, { message: gateway });

@@ -16,6 +16,9 @@ test('host down: primary refuses connections for the window, alternate keeps ser
   const { c, emu } = ctx;
   const alt = new Client(emu, emu.altBaseUrl);
   const { rid, sid } = await c.record('ha', '1'); // leaves a keep-alive socket open to the primary
+  // `since` is inclusive at millisecond resolution, and with the emulator in this process a warm start
+  // round trip takes well under 1 ms: the start can be stamped with this very millisecond. Only the
+  // queries below are asserted on, so filter for them instead of relying on the clock having ticked.
   const since = Date.now();
   const down = await alt.control('POST', '/__emulator/hosts/primary/down', { ms: 600 });
   expect(down.body).toEqual({ host: 'primary', downForMs: 600 });
@@ -27,7 +30,8 @@ test('host down: primary refuses connections for the window, alternate keeps ser
   await sleep(700);
   expect((await c.query(rid, sid)).status).toBe(200);
   const log = (await c.control('GET', `/__emulator/requests?since=${since}`)).body.requests;
-  expect(log.map((e: { op: string; host: string }) => [e.op, e.host])).toEqual([
+  const queries = log.filter((e: { op: string }) => e.op === 'query');
+  expect(queries.map((e: { op: string; host: string }) => [e.op, e.host])).toEqual([
     ['query', 'alternate'],
     ['query', 'primary'],
   ]);
@@ -125,4 +129,52 @@ test('reset clears tasks, faults, stats and channels', async () => {
 test('unknown control route → 404', async () => {
   expect((await ctx.c.control('GET', '/__emulator/nope')).status).toBe(404);
   expect((await ctx.c.control('PUT', '/__emulator/tasks')).status).toBe(404);
+});
+
+test('invalid App IDs: marked via the control API, every request → 400 {"message":"appid is invalid"}; reset unmarks', async () => {
+  const { c, emu } = ctx;
+  const { rid, sid } = await c.record('app', '1');
+  const marked = await c.control('POST', `/__emulator/apps/${c.appId}/invalid`);
+  expect(marked.body).toEqual({ appId: c.appId, invalid: true });
+  expect((await c.control('GET', '/__emulator/apps/invalid')).body).toEqual({ invalidAppIds: [c.appId] });
+  const answers = [
+    await c.acquire('app', '2'),
+    await c.start(rid, 'mix', 'app', '1', { storageConfig: {} }),
+    await c.query(rid, sid),
+    await c.update(rid, sid, 'mix', 'app', '1', {}),
+    await c.updateLayout(rid, sid, 'mix', 'app', '1', {}),
+    await c.stop(rid, sid, 'mix', 'app', '1'),
+  ];
+  for (const r of answers) expect([r.status, r.body]).toEqual([400, { message: 'appid is invalid' }]);
+  // auth is still checked first; other App IDs are unaffected
+  const noAuth = await c.raw('POST', c.path('acquire'), { body: '{}', headers: { 'Content-Type': 'application/json' } });
+  expect(noAuth.status).toBe(401);
+  expect((await new Client(emu, emu.baseUrl, 'some-other-app').acquire('app', '1')).status).toBe(200);
+  expect((await c.task(sid)).live).toBe(true); // the stop never reached the service
+  const log = (await c.control('GET', '/__emulator/requests')).body.requests;
+  expect(log.filter((e: { httpStatus: number; code: number | null }) => e.httpStatus === 400 && e.code === null)).toHaveLength(6);
+
+  expect((await c.control('DELETE', `/__emulator/apps/${c.appId}/invalid`)).body).toEqual({ appId: c.appId, invalid: false });
+  expect((await c.query(rid, sid)).status).toBe(200);
+  await c.control('POST', `/__emulator/apps/${encodeURIComponent('weird/app')}/invalid`);
+  expect((await c.control('GET', '/__emulator/apps/invalid')).body.invalidAppIds).toEqual(['weird/app']);
+  await c.control('POST', '/__emulator/reset');
+  expect((await c.control('GET', '/__emulator/apps/invalid')).body.invalidAppIds).toEqual([]);
+});
+
+test('invalid App IDs given at startup survive a reset', async () => {
+  const { startEmulator } = await import('../../src/emulator/server');
+  const emu = await startEmulator({ startDelayMs: 0, invalidAppIds: ['bad-app'] });
+  try {
+    const bad = new Client(emu, emu.baseUrl, 'bad-app');
+    expect((await bad.acquire('x', '1')).body).toEqual({ message: 'appid is invalid' });
+    await bad.control('DELETE', '/__emulator/apps/bad-app/invalid');
+    expect((await bad.acquire('x', '1')).status).toBe(200);
+    await bad.control('POST', '/__emulator/reset');
+    expect((await bad.acquire('x', '1')).status).toBe(400);
+    expect((await new Client(emu).acquire('x', '1')).status).toBe(200);
+  } finally {
+    await emu.close();
+  }
+  await expect(startEmulator({ invalidAppIds: [''] })).rejects.toThrow(/invalidAppIds/);
 });

@@ -30,6 +30,17 @@ describe('fault injection', () => {
     expect((await c.control('GET', '/__emulator/stats')).body.apps[c.appId].rateLimited).toBe(1);
   });
 
+  test('message: any status answered in the gateway form {message}, e.g. 400 "appid is invalid"', async () => {
+    const { c } = ctx;
+    await fault({ op: '*', httpStatus: 400, message: 'appid is invalid', match: { appId: c.appId } });
+    await fault({ op: 'acquire', httpStatus: 503, message: 'upstream unavailable' });
+    const a = await c.acquire('gw', '1');
+    expect([a.status, a.body]).toEqual([400, { message: 'appid is invalid' }]);
+    const b = await c.acquire('gw', '1');
+    expect([b.status, b.body]).toEqual([503, { message: 'upstream unavailable' }]);
+    expect((await c.acquire('gw', '1')).status).toBe(200);
+  });
+
   test('apply: start happens but the client sees 206; the retry gets 201 code 7', async () => {
     const { c } = ctx;
     await fault({ op: 'start', httpStatus: 206, apply: true });
@@ -128,6 +139,9 @@ describe('fault injection', () => {
       [{ op: 'query', delayMs: -1 }, 'delayMs'],
       [{ op: 'query', httpStatus: 500, match: { sid: 'x' } }, 'match'],
       [{ op: 'query', httpStatus: 500, extra: 1 }, 'extra'],
+      [{ op: 'query', message: 'x' }, 'httpStatus'],
+      [{ op: 'query', httpStatus: 400, message: 'x', code: 2 }, 'message'],
+      [{ op: 'query', httpStatus: 400, message: '' }, 'message'],
     ];
     for (const [body, field] of cases) {
       const r = await fault(body);

@@ -204,3 +204,75 @@ describe('stuck tasks and concurrency', () => {
     }
   });
 });
+
+describe('exiting window (exitingMs)', () => {
+  const EXITING_MS = 1000;
+  const ctxExit = useEmulator({ exitingMs: EXITING_MS });
+  const until = (t: number) => sleep(Math.max(0, t - Date.now()));
+
+  test('after stop: query shows 6 then 7, a repeated stop → 400 code 49, update → 404; afterwards all 404', async () => {
+    const { c } = ctxExit;
+    const { rid, sid } = await c.record('exiting', '1');
+    await sleep(350);
+    const stop = await c.stop(rid, sid, 'mix', 'exiting', '1');
+    expect(stop.status).toBe(200);
+    const endedAt: number = (await c.task(sid)).endedAt;
+
+    const q6 = await c.query(rid, sid);
+    expect(q6.status).toBe(200);
+    // the files it had when it stopped stay visible while it exits
+    expect(q6.body.serverResponse).toMatchObject({ status: 6, fileListMode: 'string', fileList: `${sid}_exiting.m3u8` });
+    expect(await c.task(sid)).toMatchObject({ live: false, status: 6, endReason: 'stopped' });
+    const again = await c.stop(rid, sid, 'mix', 'exiting', '1');
+    expect(again.status).toBe(400);
+    expect(again.body).toEqual({ cname: 'exiting', uid: '1', resourceId: rid, sid, code: 49, reason: 'invalid operation' });
+    expect((await c.stop(rid, sid, 'mix', 'exiting', '2')).body.code).toBe(432);
+    expect((await c.update(rid, sid, 'mix', 'exiting', '1', {})).status).toBe(404);
+    expect((await c.updateLayout(rid, sid, 'mix', 'exiting', '1', {})).status).toBe(404);
+    // the resource stays used and the recorder no longer counts as live
+    expect((await c.start(rid, 'mix', 'exiting', '1', startRequest('mix'))).body.code).toBe(433);
+    expect((await c.control('GET', '/__emulator/stats')).body.apps[c.appId].live).toBe(0);
+
+    await until(endedAt + EXITING_MS / 2 + 50);
+    expect((await c.query(rid, sid)).body.serverResponse.status).toBe(7);
+    expect((await c.stop(rid, sid, 'mix', 'exiting', '1')).body.code).toBe(49);
+
+    await until(endedAt + EXITING_MS + 50);
+    expect((await c.query(rid, sid)).status).toBe(404);
+    const late = await c.stop(rid, sid, 'mix', 'exiting', '1');
+    expect(late.status).toBe(404);
+    expect(late.body.code).toBe(404);
+    expect((await c.task(sid)).status).toBe(8);
+  });
+
+  test('a stop after the idle exit → 49 while exiting', async () => {
+    const { c } = ctxExit;
+    await c.control('POST', '/__emulator/channels', { cname: 'left', empty: true });
+    const { rid, sid } = await c.record('left', '1', 'mix', startRequest('mix', { recordingConfig: { maxIdleTime: 5 } }));
+    await sleep(5100);
+    const stop = await c.stop(rid, sid, 'mix', 'left', '1');
+    expect(stop.status).toBe(400);
+    expect(stop.body.code).toBe(49);
+    expect(await c.task(sid)).toMatchObject({ endReason: 'idle', live: false });
+  });
+
+  test('a killed recorder has no exiting window: status 20, stop → 404 at once', async () => {
+    const { c } = ctxExit;
+    const { rid, sid } = await c.record('crash', '1');
+    await c.control('POST', `/__emulator/tasks/${sid}/exit`);
+    expect((await c.stop(rid, sid, 'mix', 'crash', '1')).status).toBe(404);
+    expect((await c.query(rid, sid)).status).toBe(404);
+    expect((await c.task(sid)).status).toBe(20);
+  });
+
+  test('web mode while exiting: state "exit", files as of the stop', async () => {
+    const { c } = ctxExit;
+    const { rid, sid } = await c.record('webexit', '1', 'web');
+    await sleep(350);
+    expect((await c.stop(rid, sid, 'web', 'webexit', '1')).status).toBe(200);
+    const q = await c.query(rid, sid, 'web');
+    expect(q.body.serverResponse.status).toBe(6);
+    const rec = q.body.serverResponse.extensionServiceState.find((s: { serviceName: string }) => s.serviceName === 'web_recorder_service');
+    expect(rec.payload).toMatchObject({ state: 'exit', fileList: [{ filename: `${sid}_webexit.m3u8` }] });
+  });
+});

@@ -58,6 +58,10 @@ test('parseArgs: defaults, both flag forms, alternate port follows the primary',
     customerId: 'id',
     maxConcurrent: 3,
   });
+  expect(parseArgs([])).toMatchObject({ exitingMs: 0, invalidAppIds: [] });
+  expect(parseArgs(['--exiting-ms', '1000', '--invalid-app-ids=a, b'])).toMatchObject({ exitingMs: 1000, invalidAppIds: ['a', 'b'] });
+  expect(() => parseArgs(['--invalid-app-ids', 'a,,b'])).toThrow(/--invalid-app-ids/);
+  expect(() => parseArgs(['--exiting-ms', '-1'])).toThrow(/--exiting-ms/);
   expect(parseArgs(['--help'])).toBeNull();
   expect(() => parseArgs(['--port', '70000'])).toThrow(/--port/);
   expect(() => parseArgs(['--host'])).toThrow(/--host needs a value/);
