@@ -1,5 +1,6 @@
 import { maybeSaveHistory } from '../support/histories';
 import { RecordingEnv } from '../support/recording-env';
+import { waitFor } from '../support/wait';
 
 /** Monitoring (spec §7.3) and restarts: what the workflow did and what the vendor saw. */
 describe('monitoring and restarts', () => {
@@ -49,7 +50,7 @@ describe('monitoring and restarts', () => {
       const since = Date.now();
       await env.fault({ op: 'query', times: 2, httpStatus: 404, code: 404, reason: 'failed to find worker', match: { cname: req.channel } });
       // Wait until both 404s were consumed and a later query succeeded.
-      await waitUntil(async () => {
+      await waitFor(async () => {
         const { requests } = await env.control<{ requests: Array<{ op: string; cname: string; httpStatus: number; at: number }> }>('GET', `/requests?since=${since}`);
         const queries = requests.filter((r) => r.op === 'query' && r.cname === req.channel);
         return queries.filter((r) => r.httpStatus === 404).length === 2 && queries.some((r) => r.httpStatus === 200 && r.at > since);
@@ -87,7 +88,7 @@ describe('monitoring and restarts', () => {
       await env.waitForState(req.recordingId, (s) => s.phase === 'recording');
       await env.control('POST', '/channels', { appId: req.appId, cname: req.channel, empty: true });
       const [task] = await env.tasks(req.channel);
-      await waitUntil(async () => (await env.tasks(req.channel))[0].endReason === 'idle', 15_000);
+      await waitFor(async () => (await env.tasks(req.channel))[0].endReason === 'idle', { timeoutMs: 15_000, what: 'idle exit' });
       await env.control('POST', '/channels', { appId: req.appId, cname: req.channel, empty: false });
       const state = await env.waitForState(req.recordingId, (s) => s.segments.length >= 2 && s.phase === 'recording', 30_000);
       expect(state.segments[0].sid).toBe(task.sid);
@@ -116,10 +117,3 @@ describe('monitoring and restarts', () => {
   });
 });
 
-async function waitUntil(pred: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await pred())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -8,20 +8,10 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { workflowIdFor, type RecordingRequest } from '../../src/client';
 import { deriveUids, isValidUid } from '../../src/workflows/policy';
+import type { LogEntry } from '../../src/emulator/stats';
 import { RecordingEnv, type EmulatorTask } from '../support/recording-env';
 import { sampler, waitFor, withTimeout } from '../support/wait';
 
-interface LogEntry {
-  op: string | null;
-  appId: string | null;
-  cname: string | null;
-  uid: string | null;
-  sid: string | null;
-  httpStatus: number;
-  code: number | null;
-  host: string;
-  at: number;
-}
 
 describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.2)', () => {
   let env: RecordingEnv;
