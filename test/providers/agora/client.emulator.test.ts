@@ -143,11 +143,12 @@ describe('against the emulator (startDelayMs 300)', () => {
   });
 
   describe('§7.1 rows for any endpoint', () => {
-    test('400 {"message":"appid is invalid"} — emulator cannot produce the gateway body; fault approximates', async () => {
-      // Emulator gap (see report): faults always answer {code, reason} for 400, never {message}.
-      await fault({ op: 'acquire', httpStatus: 400, code: 2, reason: 'appid is invalid' });
-      const o = await c.acquire(newApp(), { cname: 'x', uid: UID, clientRequest: {} });
-      expect(o).toMatchObject({ kind: 'client-error', httpStatus: 400, reason: 'appid is invalid' });
+    test('400 {"message":"appid is invalid"} for an App ID the service does not know', async () => {
+      const app = newApp();
+      expect((await ctl(emu.baseUrl, 'POST', `/__emulator/apps/${app}/invalid`)).status).toBe(200);
+      const o = await c.acquire(app, { cname: 'x', uid: UID, clientRequest: {} });
+      expect(o).toMatchObject({ kind: 'client-error', httpStatus: 400, message: 'appid is invalid' });
+      expect((o as { code?: number }).code).toBeUndefined();
     });
 
     test('401 Unauthorized: no Authorization header', async () => {
