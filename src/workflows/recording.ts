@@ -276,6 +276,7 @@ export class Recording {
     const why = 'gone' in p ? p.why : `status left 4/5 (status ${p.status ?? 'unknown'})`;
     if ('starting' in p || p.mayStillRun) await this.stopQuietly(seg);
     this.state.uidSwitches += 1;
+    this.state.lastError = why;
     this.endSegment(seg, why);
     log.warn('recorder lost; restarting on the other uid', { sid: seg.sid, why });
   }
@@ -508,7 +509,6 @@ export class Recording {
     if (seg.endedAt) return;
     seg.endedAt = iso(now());
     seg.endReason = reason;
-    this.state.lastError = seg.confirmedAt ? this.state.lastError : reason;
   }
 
   private failAttempt(seg: Segment, why: string): void {
