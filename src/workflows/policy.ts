@@ -39,6 +39,13 @@ export const timingsSchema = z.strictObject({
   maxConsecutiveFailedAttempts: z.number().int().min(1).max(1000),
   /** Continue-as-new past this many history events (or when the server suggests it). */
   continueAsNewAfterEvents: z.number().int().min(100).max(50_000),
+  /**
+   * One vendor call may try the primary twice and the alternate once (spec §1.1), each within the
+   * worker's client timeout; past this the activity is retried (e.g. its worker died mid-call).
+   */
+  activityTimeoutMs: ms.min(1_000),
+  /** Nobody polling the App ID's queue this long means no worker is configured for it: fail loudly. */
+  activityScheduleTimeoutMs: ms.min(1_000),
 });
 export type Timings = z.infer<typeof timingsSchema>;
 
@@ -57,6 +64,8 @@ export const defaultTimings: Timings = {
   restartBackoffMaxMs: 300_000,
   maxConsecutiveFailedAttempts: 20,
   continueAsNewAfterEvents: 5_000,
+  activityTimeoutMs: 60_000,
+  activityScheduleTimeoutMs: 120_000,
 };
 
 /** Every query interval must stay below maxIdleTime, or a quiet channel looks like a dead recorder. */

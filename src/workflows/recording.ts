@@ -66,10 +66,8 @@ export class Recording {
     this.t = resolveTimings(input.timings, input.recordingConfig.maxIdleTime);
     this.vendor = proxyActivities<RecorderActivities>({
       taskQueue: activityTaskQueue(input.provider, input.appId),
-      // A call may try the primary twice and the alternate once (spec §1.1), each within the client timeout.
-      startToCloseTimeout: '60 seconds',
-      // Nobody polling this App ID's queue means the worker config lacks it: say so instead of waiting forever.
-      scheduleToStartTimeout: '2 minutes',
+      startToCloseTimeout: this.t.activityTimeoutMs,
+      scheduleToStartTimeout: this.t.activityScheduleTimeoutMs,
       retry: { maximumAttempts: 3, initialInterval: '1 second', nonRetryableErrorTypes: [CONFIG_ERROR] },
     });
     this.state = carried ?? {

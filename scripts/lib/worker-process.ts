@@ -1,0 +1,111 @@
+/**
+ * Recording workers as real child processes (`src/worker.ts`), so chaos can SIGKILL them and
+ * benchmarks can read their CPU and RSS. Configuration goes through a RECORDING_CONFIG file,
+ * exactly as in production; the workflow bundle is built once and shared by every process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowsPath } from '../../src/worker';
+import { dataDir } from './dev-server';
+import { repoRoot } from './temporal-cli';
+
+export interface WorkerProcessOptions {
+  /** Raw worker configuration (the RECORDING_CONFIG file's content). */
+  config: unknown;
+  /** Path of a bundle from bundleWorkflows(); without it the worker bundles at boot (slower). */
+  bundlePath?: string;
+  /** Appended to the worker's stdout/stderr; default .data/worker-<name>.log. */
+  logFile?: string;
+  name?: string;
+  env?: NodeJS.ProcessEnv;
+  readyTimeoutMs?: number;
+}
+
+export interface WorkerProcess {
+  name: string;
+  pid: number;
+  child: ChildProcess;
+  logFile: string;
+  /** Resolves with the exit code (or the signal's name). */
+  exited: Promise<number | string>;
+  kill(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+/** Bundles src/workflows once into a file every worker process can load. */
+export async function bundleWorkflows(file = path.join(dataDir, 'workflow-bundle.js')): Promise<string> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(workflowsPath), logger: quietBundlerLogger });
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, code);
+  return file;
+}
+
+/** Starts `tsx src/worker.ts` and resolves once it logs that its workers are polling. */
+export async function startWorkerProcess(opts: WorkerProcessOptions): Promise<WorkerProcess> {
+  const name = opts.name ?? `w${process.pid}-${Date.now()}`;
+  const configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ro-worker-')), 'config.json');
+  fs.writeFileSync(configFile, JSON.stringify(opts.config), { mode: 0o600 });
+  const logFile = opts.logFile ?? path.join(dataDir, `worker-${name}.log`);
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const log = fs.openSync(logFile, 'a');
+  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+  const child = spawn(tsx, [path.join(repoRoot, 'src', 'worker.ts')], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      RECORDING_CONFIG: configFile,
+      ...(opts.bundlePath ? { WORKFLOW_BUNDLE: opts.bundlePath } : {}),
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  fs.closeSync(log);
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  exited.finally(() => fs.rmSync(path.dirname(configFile), { recursive: true, force: true })).catch(() => undefined);
+
+  const ready = new Promise<void>((resolve, reject) => {
+    let tail = '';
+    let isReady = false;
+    const onData = (chunk: Buffer) => {
+      fs.appendFileSync(logFile, chunk);
+      if (isReady) return;
+      tail = (tail + chunk.toString()).slice(-4_096);
+      if (tail.includes('recording workers running')) {
+        isReady = true;
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => fs.appendFileSync(logFile, chunk));
+    exited.then((code) => reject(new Error(`worker ${name} exited (${code}) before it was ready; see ${logFile}`)));
+    setTimeout(() => reject(new Error(`worker ${name} not ready after ${opts.readyTimeoutMs ?? 60_000} ms; see ${logFile}`)), opts.readyTimeoutMs ?? 60_000).unref();
+  });
+  try {
+    await ready;
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return {
+    name,
+    pid: child.pid!,
+    child,
+    logFile,
+    exited,
+    kill: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+};
