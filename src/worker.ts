@@ -42,6 +42,7 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
     customerId: config.agora.customerId,
     customerSecret: config.agora.customerSecret,
     timeoutMs: config.agora.timeoutMs,
+    maxRequestsPerSecond: config.agora.maxRequestsPerSecond / config.agora.workersPerAppId,
     logger,
   });
   const activities = createAgoraActivities({ client, config, logger, onCall: opts.onCall });

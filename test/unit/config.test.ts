@@ -35,7 +35,8 @@ describe('parseWorkerConfig defaults', () => {
     expect(c.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'recordings' });
     expect(c.agora.baseUrls).toEqual(['https://api.sd-rtn.com', 'https://api.agora.io']);
     expect(c.agora.timeoutMs).toBe(10_000);
-    expect(c.agora.maxRequestsPerSecond).toBe(5);
+    expect(c.agora.maxRequestsPerSecond).toBe(9);
+    expect(c.agora.workersPerAppId).toBe(1);
     expect(c.agora.apps[APP]).toEqual({ tokenExpireSeconds: 86_400 });
     expect(c.storageProfiles).toEqual({});
     expect(c.metricsPort).toBeUndefined();

@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { z } from 'zod';
+import { RequestPacer } from './rate-limiter';
 import { classify, issuesText, redactDeep, zodIssues } from './outcome';
 import {
   acquireRequestSchema,
@@ -91,6 +92,7 @@ export class AgoraClient {
   private readonly validate: boolean;
   private readonly baseSecrets: string[];
   private readonly logger?: AgoraLogger;
+  private readonly pacer?: RequestPacer;
 
   constructor(config: AgoraClientConfig) {
     if (config.baseUrls.length < 1 || config.baseUrls.length > 2) {
@@ -98,6 +100,7 @@ export class AgoraClient {
     }
     if (!config.customerId || !config.customerSecret) throw new Error('AgoraClient: customerId and customerSecret are required');
     this.bases = config.baseUrls.map(parseBase);
+    if (config.maxRequestsPerSecond !== undefined) this.pacer = new RequestPacer(config.maxRequestsPerSecond);
     this.timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.syncStopTimeoutMs = config.syncStopTimeoutMs ?? Math.max(this.timeoutMs, DEFAULT_SYNC_STOP_TIMEOUT_MS);
     this.failover = config.failover ?? true;
@@ -127,26 +130,26 @@ export class AgoraClient {
   }
 
   acquire(appId: string, body: AcquireRequest, opts?: CallOptions): Promise<AgoraOutcome<AcquireResponse>> {
-    return this.call('acquire', 'POST', `/v1/apps/${enc(appId)}/cloud_recording/acquire`, body, acquireRequestSchema, acquireResponseSchema, opts);
+    return this.call('acquire', appId, 'POST', `/v1/apps/${enc(appId)}/cloud_recording/acquire`, body, acquireRequestSchema, acquireResponseSchema, opts);
   }
 
   start(appId: string, resourceId: string, mode: RecordingMode, body: StartRequest, opts?: CallOptions): Promise<AgoraOutcome<StartResponse>> {
     const path = `/v1/apps/${enc(appId)}/cloud_recording/resourceid/${enc(resourceId)}/mode/${enc(mode)}/start`;
-    return this.call('start', 'POST', path, body, startRequestSchema, startResponseSchema, opts);
+    return this.call('start', appId, 'POST', path, body, startRequestSchema, startResponseSchema, opts);
   }
 
   query(appId: string, resourceId: string, sid: string, mode: RecordingMode, opts?: CallOptions): Promise<AgoraOutcome<QueryResponse>> {
-    return this.call('query', 'GET', taskPath(appId, resourceId, sid, mode, 'query'), undefined, undefined, queryResponseSchema, opts);
+    return this.call('query', appId, 'GET', taskPath(appId, resourceId, sid, mode, 'query'), undefined, undefined, queryResponseSchema, opts);
   }
 
   update(appId: string, resourceId: string, sid: string, mode: RecordingMode, body: UpdateRequest, opts?: CallOptions): Promise<AgoraOutcome<UpdateResponse>> {
-    return this.call('update', 'POST', taskPath(appId, resourceId, sid, mode, 'update'), body, updateRequestSchema, updateResponseSchema, opts);
+    return this.call('update', appId, 'POST', taskPath(appId, resourceId, sid, mode, 'update'), body, updateRequestSchema, updateResponseSchema, opts);
   }
 
   /** Mix mode only (spec §4.5). Each call replaces the whole layout. */
   updateLayout(appId: string, resourceId: string, sid: string, body: UpdateLayoutRequest, opts?: CallOptions): Promise<AgoraOutcome<UpdateResponse>> {
     const path = taskPath(appId, resourceId, sid, 'mix', 'updateLayout');
-    return this.call('updateLayout', 'POST', path, body, updateLayoutRequestSchema, updateResponseSchema, opts);
+    return this.call('updateLayout', appId, 'POST', path, body, updateLayoutRequestSchema, updateResponseSchema, opts);
   }
 
   stop(appId: string, resourceId: string, sid: string, mode: RecordingMode, body: StopRequest, opts?: CallOptions): Promise<AgoraOutcome<StopResponse>> {
@@ -154,11 +157,12 @@ export class AgoraClient {
     // A synchronous stop answers only after uploading (spec §4.6), so it gets a longer per-attempt budget.
     const sync = full.clientRequest.async_stop !== true;
     const o = { ...opts, timeoutMs: opts?.timeoutMs ?? (sync ? this.syncStopTimeoutMs : this.timeoutMs) };
-    return this.call('stop', 'POST', taskPath(appId, resourceId, sid, mode, 'stop'), full, stopRequestSchema, stopResponseSchema, o);
+    return this.call('stop', appId, 'POST', taskPath(appId, resourceId, sid, mode, 'stop'), full, stopRequestSchema, stopResponseSchema, o);
   }
 
   private async call<S extends z.ZodType>(
     op: string,
+    appId: string,
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
@@ -190,6 +194,12 @@ export class AgoraClient {
         break;
       }
       hostsTried.push(base.origin);
+      try {
+        await this.pacer?.take(appId, opts.signal);
+      } catch {
+        last = { type: 'failed', error: 'aborted by caller while waiting for the QPS budget', timedOut: false, aborted: true };
+        break;
+      }
       const r = await this.attempt(base, method, path, payload, timeoutMs, opts.signal);
       if (r.type === 'answer') {
         const outcome = classify(op, { ...r, host: base.origin }, responseSchema);

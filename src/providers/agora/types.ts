@@ -23,6 +23,11 @@ export interface AgoraClientConfig {
   failover?: boolean;
   /** Default true: check request bodies against the zod schemas before sending. */
   validateRequests?: boolean;
+  /**
+   * HTTP attempts per App ID per second from this client, evenly spaced (spec §1.3: 10 QPS per
+   * App ID). Unset: no client-side limit.
+   */
+  maxRequestsPerSecond?: number;
   /** Tests inject a MockAgent here; an injected dispatcher is not closed by close(). */
   dispatcher?: Dispatcher;
   logger?: AgoraLogger;

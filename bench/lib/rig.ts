@@ -1,0 +1,91 @@
+/**
+ * One benchmark environment: a Temporal dev server (in memory, headless, random port), the Agora
+ * emulator as a child process, one real worker process (`src/worker.ts` from a prebuilt bundle)
+ * and the typed RecordingClient. Every piece registers its teardown before it is used.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { RecordingClient } from '../../src/client';
+import { parseWorkerConfig, type WorkerConfig } from '../../src/config';
+import { dataDir, startDevServer, type DevServer } from '../../scripts/lib/dev-server';
+import { bundleWorkflows, startWorkerProcess, type WorkerProcess } from '../../scripts/lib/worker-process';
+import { onCleanup } from './cleanup';
+import { startEmulatorProcess, type EmulatorProcess } from './emulator-process';
+import { killTree } from './proc';
+import { progress } from './results';
+
+export const benchDataDir = path.join(dataDir, 'bench');
+
+/** 32-character App IDs, recognisable in logs: bench<tag>…0. */
+export const appIdFor = (tag: string): string => `bench${tag}`.padEnd(32, '0').slice(0, 32);
+
+export interface RigOptions {
+  name: string;
+  appIds: string[];
+  startDelayMs: number;
+  /** Emulator gateway limit per App ID (the vendor's is 10). */
+  emulatorQps?: number;
+  maxConcurrent?: number;
+  /** agora.maxRequestsPerSecond for the worker; undefined = the product default. */
+  workerQps?: number;
+}
+
+export interface Rig {
+  server: DevServer;
+  emulator: EmulatorProcess;
+  worker: WorkerProcess;
+  client: RecordingClient;
+  /** The worker's effective configuration (secrets included: never print it). */
+  config: WorkerConfig;
+  taskQueue: string;
+}
+
+export async function startRig(o: RigOptions): Promise<Rig> {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // installed already
+  }
+  const stamp = `${o.name}-${Date.now().toString(36)}`;
+  fs.mkdirSync(benchDataDir, { recursive: true });
+  progress('starting the Temporal dev server (in memory, headless)…');
+  const server = await startDevServer({ port: 0, uiPort: null, dbFile: null, logFile: path.join(benchDataDir, `temporal-${stamp}.log`) });
+  onCleanup('dev server', () => server.stop());
+
+  // A fresh secret per run; it lives only in the emulator's argv and the worker's 0600 config file.
+  const customerSecret = crypto.randomBytes(18).toString('base64url');
+  const emulator = await startEmulatorProcess(
+    { startDelayMs: o.startDelayMs, qps: o.emulatorQps, maxConcurrent: o.maxConcurrent, customerId: 'bench-customer', customerSecret },
+    path.join(benchDataDir, `emulator-${stamp}.log`),
+  );
+  progress(`emulator at ${emulator.baseUrl} (start delay ${o.startDelayMs} ms, qps ${o.emulatorQps ?? 10}, max concurrent ${o.maxConcurrent ?? 50})`);
+
+  const taskQueue = `bench-${stamp}`;
+  const raw = {
+    temporal: { address: server.address, namespace: server.namespace, taskQueue },
+    agora: {
+      baseUrls: [emulator.baseUrl, emulator.altBaseUrl],
+      customerId: 'bench-customer',
+      customerSecret,
+      apps: Object.fromEntries(o.appIds.map((id) => [id, {}])),
+      ...(o.workerQps !== undefined ? { maxRequestsPerSecond: o.workerQps } : {}),
+    },
+    storageProfiles: { default: { vendor: 1, region: 0, bucket: 'bench-bucket', accessKey: 'bench-access-key', secretKey: crypto.randomBytes(12).toString('hex') } },
+  };
+  const config = parseWorkerConfig(raw);
+  progress('bundling the workflow code…');
+  const bundlePath = await bundleWorkflows(path.join(benchDataDir, `workflow-bundle-${stamp}.js`));
+  const worker = await startWorkerProcess({ config: raw, bundlePath, name: stamp, logFile: path.join(benchDataDir, `worker-${stamp}.log`) });
+  onCleanup('worker', async () => {
+    const timer = setTimeout(() => killTree(worker.pid), 10_000);
+    await worker.kill('SIGTERM');
+    clearTimeout(timer);
+  });
+  progress(`worker pid ${worker.pid}, ${o.appIds.length} App ID queue(s), budget ${config.agora.maxRequestsPerSecond} requests/s per App ID`);
+
+  const client = await RecordingClient.connect({ address: server.address, namespace: server.namespace, taskQueue });
+  onCleanup('client', () => client.close());
+  return { server, emulator, worker, client, config, taskQueue };
+}
