@@ -13,6 +13,7 @@ import {
   recordingInputSchema,
   subscriptionsSchema,
   type Layout,
+  type RecordingInput,
   type RecordingRequest,
   type Subscriptions,
 } from './domain/input';
@@ -27,7 +28,8 @@ import {
   type RecordingSummary,
   type UpdateResult,
 } from './workflows/messages';
-import { resolveTimings } from './workflows/policy';
+import { deriveUids, resolveTimings } from './workflows/policy';
+import { workflowIdFor } from './domain/ids';
 import type { recordingWorkflow } from './workflows/recording-workflow';
 import { RecordingAppId, RecordingChannel, RecordingPhase, RecordingProvider } from './workflows/search-attributes';
 
@@ -35,7 +37,7 @@ export type { RecordingRequest, RecordingState, RecordingSummary, Subscriptions,
 export { InvalidInputError };
 
 export const DEFAULT_TASK_QUEUE = 'recordings';
-export const workflowIdFor = (recordingId: string): string => `recording-${recordingId}`;
+export { workflowIdFor };
 
 export interface StartedRecording {
   recordingId: string;
@@ -129,7 +131,10 @@ export class RecordingClient {
         { key: RecordingAppId, value: input.appId },
         { key: RecordingProvider, value: input.provider },
       ],
-      memo: { summary: `${input.provider} ${input.mode} recording of channel "${input.channel}" (App ID ${input.appId})` },
+      memo: recordingMemo(input),
+      // Shown at the top of the workflow's page in the Web UI.
+      staticSummary: `${input.provider} ${input.mode} recording · channel ${input.channel}`,
+      staticDetails: startDetails(input),
     });
     return { recordingId: input.recordingId, workflowId, runId: handle.firstExecutionRunId };
   }
@@ -200,4 +205,26 @@ export class RecordingClient {
   private handle(recordingId: string): WorkflowHandle<typeof recordingWorkflow> {
     return this.temporal.workflow.getHandle(workflowIdFor(parseOrThrow(recordingIdSchema, recordingId, 'recordingId')));
   }
+}
+
+/** The memo: a human summary an operator reads in the Web UI list and page. No secrets: names only. */
+function recordingMemo(input: RecordingInput): Record<string, unknown> {
+  const uids = input.uids ?? deriveUids(input.recordingId);
+  return {
+    summary: `${input.provider} ${input.mode} recording of channel "${input.channel}" (App ID ${input.appId}), uids ${uids.primary} / backup ${uids.backup}`,
+    channel: input.channel,
+    mode: input.mode,
+    uids,
+    storageProfile: input.storageProfile,
+  };
+}
+
+function startDetails(input: RecordingInput): string {
+  const uids = input.uids ?? deriveUids(input.recordingId);
+  return [
+    `**App ID** \`${input.appId}\` · **channel** \`${input.channel}\` · **mode** ${input.mode}`,
+    `**uids** primary \`${uids.primary}\`, backup \`${uids.backup}\``,
+    `**storage profile** ${input.storageProfile} · **maxIdleTime** ${input.recordingConfig.maxIdleTime} s`,
+    ...(input.timings ? [`**timings overridden**: ${Object.keys(input.timings).join(', ')}`] : []),
+  ].join('\n\n');
 }

@@ -5,12 +5,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { NativeConnection, Runtime, Worker, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createAgoraActivities, type AgoraActivityDeps } from './activities/agora-activities';
+import { createAgoraActivities } from './activities/agora-activities';
 import { configSecrets, loadWorkerConfig, type WorkerConfig } from './config';
 import { activityTaskQueue } from './domain/activities';
 import { createLogger } from './logger';
+import { installRuntime, startPhaseGauge, vendorCallMetrics } from './metrics';
 import { AgoraClient } from './providers/agora';
 
 export interface RecordingWorkers {
@@ -27,7 +29,6 @@ export interface CreateWorkersOptions {
   workflowBundle?: { code: string };
   logger?: Logger;
   identity?: string;
-  onCall?: AgoraActivityDeps['onCall'];
   /** Worker options for tests (e.g. shorter shutdown grace). */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -45,7 +46,7 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
     maxRequestsPerSecond: config.agora.maxRequestsPerSecond / config.agora.workersPerAppId,
     logger,
   });
-  const activities = createAgoraActivities({ client, config, logger, onCall: opts.onCall });
+  const activities = createAgoraActivities({ client, config, logger, onCall: vendorCallMetrics(Runtime.instance().metricMeter) });
   const common = { connection, namespace: config.temporal.namespace, ...(opts.identity ? { identity: opts.identity } : {}), ...opts.workerOptions };
 
   const workers: Worker[] = [
@@ -84,14 +85,25 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = createLogger(configSecrets(config));
-  Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as 'WARN') ?? 'WARN') });
-  // A prebuilt bundle (scripts/bundle-workflows.ts) starts a worker in about a second instead of bundling at boot.
+  installRuntime(logger, config.metricsPort);
+  // A prebuilt bundle (bundleWorkflows() in scripts/lib/worker-process.ts) starts a worker in about a second instead of bundling at boot.
   const bundlePath = process.env.WORKFLOW_BUNDLE;
   const rw = await createWorkers(config, { logger, ...(bundlePath ? { workflowBundle: { code: fs.readFileSync(bundlePath, 'utf8') } } : {}) });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => rw.shutdown());
   const running = rw.run();
-  logger.info({ pid: process.pid }, 'recording workers running');
-  await running;
+  // recordings{phase} needs a visibility client; only a worker that exports metrics opens one.
+  const visibility =
+    config.metricsPort !== undefined
+      ? new Client({ connection: await Connection.connect({ address: config.temporal.address }), namespace: config.temporal.namespace })
+      : undefined;
+  const stopGauge = visibility ? startPhaseGauge(visibility, Runtime.instance().metricMeter, logger) : undefined;
+  logger.info({ pid: process.pid, metricsPort: config.metricsPort }, 'recording workers running');
+  try {
+    await running;
+  } finally {
+    stopGauge?.();
+    await visibility?.connection.close();
+  }
 }
 
 if (require.main === module) {

@@ -11,24 +11,30 @@ import type { Layout, Subscriptions } from '../domain/input';
 import type { VendorMeta, VendorResult } from '../domain/vendor';
 import { AgoraClient, describeOutcome, serverResponseView, type AgoraOutcome, type StartClientRequest } from '../providers/agora';
 import type { WorkerConfig } from '../config';
+import { recordingIdOf } from '../domain/ids';
+import { logContext } from '../logger';
 
 export interface AgoraActivityDeps {
   client: AgoraClient;
   config: WorkerConfig;
   logger: Logger;
-  /** Called after every vendor call (metrics). */
-  onCall?: (op: string, appId: string, outcome: AgoraOutcome<unknown>) => void;
+  /** Called after every vendor call with its duration (metrics). */
+  onCall?: (op: string, appId: string, outcome: AgoraOutcome<unknown>, ms: number) => void;
 }
 
 export function createAgoraActivities({ client, config, logger, onCall }: AgoraActivityDeps): RecorderActivities {
   async function call<T, D>(op: string, ids: Record<string, string | undefined>, run: (signal?: AbortSignal) => Promise<AgoraOutcome<T>>, data: (body: T) => D): Promise<VendorResult<D>> {
-    const signal = activitySignal();
-    const outcome = await run(signal);
-    onCall?.(op, ids.appId ?? '', outcome as AgoraOutcome<unknown>);
-    const line = { op, ...ids, kind: outcome.kind, httpStatus: 'httpStatus' in outcome ? outcome.httpStatus : undefined };
-    if (outcome.kind === 'ok') logger.debug(line, `agora ${op} ok`);
-    else logger.info({ ...line, detail: describeOutcome(op, outcome as AgoraOutcome<unknown>) }, `agora ${op} ${outcome.kind}`);
-    return translate(op, outcome, data);
+    const context = activityContext();
+    // Every line logged during this call, the HTTP client's included, names the recording.
+    return logContext.run({ recordingId: context?.recordingId, ...ids }, async () => {
+      const started = Date.now();
+      const outcome = await run(context?.signal);
+      onCall?.(op, ids.appId ?? '', outcome as AgoraOutcome<unknown>, Date.now() - started);
+      const line = { op, kind: outcome.kind, httpStatus: 'httpStatus' in outcome ? outcome.httpStatus : undefined };
+      if (outcome.kind === 'ok') logger.debug(line, `agora ${op} ok`);
+      else logger.info({ ...line, detail: describeOutcome(op, outcome as AgoraOutcome<unknown>) }, `agora ${op} ${outcome.kind}`);
+      return translate(op, outcome, data);
+    });
   }
 
   return {
@@ -78,9 +84,10 @@ function ids(r: { appId: string; cname: string; uid: string; resourceId?: string
   return { appId: r.appId, channel: r.cname, uid: r.uid, sid: r.sid };
 }
 
-function activitySignal(): AbortSignal | undefined {
+function activityContext(): { signal: AbortSignal; recordingId: string } | undefined {
   try {
-    return Context.current().cancellationSignal;
+    const ctx = Context.current();
+    return { signal: ctx.cancellationSignal, recordingId: recordingIdOf(ctx.info.workflowExecution?.workflowId ?? '') };
   } catch {
     return undefined; // called outside an activity (unit tests)
   }

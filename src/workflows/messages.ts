@@ -13,6 +13,8 @@ export interface Segment {
   requestedAt: string;
   startedAt?: string;
   confirmedAt?: string;
+  /** Last query that saw status 4/5: where a restart's gap begins. */
+  lastAliveAt?: string;
   endedAt?: string;
   endReason?: string;
   /** 201 without a sid: a recorder may run that we cannot address. */

@@ -37,11 +37,15 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
- * $CHROMIUM_PATH, else `chromium` on PATH, else /usr/bin/chromium. A missing browser is a test
- * failure with the fix in the message, never a skip.
+ * $CHROMIUM_PATH when set (and then only it, like scripts/ensure-chromium.sh), else `chromium` on
+ * PATH, else /usr/bin/chromium. A missing browser is a test failure with the fix in the message,
+ * never a skip.
  */
 export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, whichChromium(), '/usr/bin/chromium'].filter((p): p is string => !!p);
+  const fix =
+    'The Web UI browser test needs Chromium: run `bash scripts/ensure-chromium.sh` (installs Debian\'s chromium as root), ' +
+    'or `apt-get install chromium`, or set CHROMIUM_PATH to a Chromium executable.';
+  const candidates = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : [whichChromium(), '/usr/bin/chromium'].filter((p): p is string => !!p);
   for (const p of candidates) {
     try {
       fs.accessSync(p, fs.constants.X_OK);
@@ -50,10 +54,7 @@ export function chromiumPath(): string {
       // try the next one
     }
   }
-  throw new Error(
-    `Chromium not found (looked at ${candidates.join(', ') || 'nothing'}). The Web UI browser test needs it: ` +
-      'run `bash scripts/ensure-chromium.sh` (installs Debian\'s chromium as root), or `apt-get install chromium`, or set CHROMIUM_PATH.',
-  );
+  throw new Error(`Chromium not found (looked at ${candidates.join(', ')}). ${fix}`);
 }
 
 function whichChromium(): string | undefined {

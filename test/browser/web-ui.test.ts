@@ -75,13 +75,12 @@ describe('Temporal Web UI (browser)', () => {
     expect(state?.phase).toBe('recording');
     expect(state?.segments.map((s) => s.sid)).toEqual([firstSid, sid]);
 
-    const page = await browser!.newPage({ viewport: { width: 1600, height: 560 } });
+    const page = await browser!.newPage({ viewport: { width: 1680, height: 600 } });
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     try {
       // 1. The workflow list, filtered by a search attribute typed into the UI's query box.
       await page.goto(`${env.uiUrl}/namespaces/${env.server.namespace}/workflows`);
       await showRecordingColumns(page);
-      await page.getByRole('button', { name: 'Collapse saved views' }).click();
       await page.getByTestId('toggle-manual-query').click();
       const queryBox = page.getByTestId('manual-search-input');
       await queryBox.fill(`RecordingChannel = "${target.channel}"`);
@@ -153,13 +152,13 @@ describe('Temporal Web UI (browser)', () => {
 });
 
 /**
- * Puts the recording's search attributes in the list: out go Run ID, Type and End, in come
+ * Puts the recording's search attributes in the list: out go Run ID, Type, Start and End, in come
  * RecordingPhase, RecordingChannel, RecordingSid and RecordingRestarts (the UI keeps this per
  * browser, in local storage).
  */
 async function showRecordingColumns(page: Page): Promise<void> {
   await page.getByTestId('workflows-summary-table-configuration-button').click();
-  for (const c of ['Run ID', 'Type', 'End']) await page.getByRole('button', { name: `Remove ${c} column` }).click();
+  for (const c of ['Run ID', 'Type', 'Start', 'End']) await page.getByRole('button', { name: `Remove ${c} column` }).click();
   for (const c of ['RecordingPhase', 'RecordingChannel', 'RecordingSid', 'RecordingRestarts']) {
     await page.getByRole('button', { name: `Add ${c} column` }).click();
   }

@@ -1,0 +1,76 @@
+/**
+ * The worker's Prometheus endpoint: Temporal's own runtime metrics plus the domain metrics of
+ * docs/metrics.md, all through the SDK's metric meter, so one scrape target carries everything.
+ * Workflow-side metrics (restarts, confirm latency, restart gap) live in src/workflows/metrics.ts.
+ */
+import type { Client } from '@temporalio/client';
+import type { MetricMeter } from '@temporalio/common';
+import { Runtime } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import type { AgoraActivityDeps } from './activities/agora-activities';
+import { sdkLogger } from './logger';
+import { PHASES } from './workflows/messages';
+import { RecordingPhase } from './workflows/search-attributes';
+
+/** Seconds; the defaults stop at 10 s, and a confirmation may take 90 s, a restart gap minutes. */
+const BUCKETS: Record<string, number[]> = {
+  agora_request_latency: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  recording_confirm_latency: [1, 2, 5, 10, 15, 30, 45, 60, 90, 120],
+  recording_restart_gap: [1, 5, 10, 30, 60, 90, 120, 150, 180, 300, 600],
+};
+
+/** Installs the Temporal runtime once per process: pino for its logs, Prometheus on `metricsPort` if set. */
+export function installRuntime(logger: Logger, metricsPort?: number): void {
+  Runtime.install({
+    logger: sdkLogger(logger),
+    telemetryOptions: {
+      logging: { forward: {}, filter: `${process.env.TEMPORAL_LOG_LEVEL ?? 'WARN'}` },
+      ...(metricsPort !== undefined
+        ? {
+            metrics: {
+              prometheus: { bindAddress: `0.0.0.0:${metricsPort}`, countersTotalSuffix: true, useSecondsForDurations: true, histogramBucketOverrides: BUCKETS },
+            },
+          }
+        : {}),
+    },
+  });
+}
+
+/** Counts every vendor call by op, outcome and HTTP status, with its latency; 429s get their own counter. */
+export function vendorCallMetrics(meter: MetricMeter): NonNullable<AgoraActivityDeps['onCall']> {
+  const requests = meter.createCounter('agora_requests', 'requests', 'Vendor REST calls by op, outcome and HTTP status');
+  const rateLimited = meter.createCounter('agora_rate_limited', 'requests', 'Vendor answers 429 (QPS over budget)');
+  const latency = meter.createHistogram('agora_request_latency', 'float', 's', 'Vendor call latency, failover attempts and QPS pacing included');
+  return (op, appId, outcome, ms) => {
+    const httpStatus = 'httpStatus' in outcome && outcome.httpStatus !== undefined ? String(outcome.httpStatus) : 'none';
+    requests.add(1, { op, app_id: appId, outcome: outcome.kind, http_status: httpStatus });
+    if (outcome.kind === 'rate-limited') rateLimited.add(1, { op, app_id: appId });
+    latency.record(ms / 1000, { op });
+  };
+}
+
+/**
+ * `recordings{phase}`: running recordings per phase, counted in visibility (not summed from
+ * workflows, which replays and crashes would skew). Every worker reports the same cluster-wide
+ * figure: aggregate with max(), not sum().
+ */
+export function startPhaseGauge(client: Client, meter: MetricMeter, logger: Logger, intervalMs = 15_000): () => void {
+  const gauge = meter.createGauge('recordings', 'int', 'recordings', 'Running recordings by phase (from visibility)');
+  let stopped = false;
+  const sample = async () => {
+    for (const phase of PHASES) {
+      if (stopped) return;
+      const { count } = await client.workflow.count(`ExecutionStatus = "Running" AND ${RecordingPhase.name} = "${phase}"`);
+      gauge.set(count, { phase });
+    }
+  };
+  const tick = () =>
+    sample().catch((err) => logger.warn({ err: (err as Error).message }, 'could not count recordings by phase'));
+  void tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}

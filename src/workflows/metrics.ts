@@ -1,0 +1,23 @@
+/**
+ * Domain metrics emitted from workflow code through the SDK's replay-safe meter: nothing is
+ * counted twice when a worker replays a history. They leave through the worker's Prometheus
+ * endpoint with Temporal's own metrics (prefix `temporal_`, see docs/metrics.md).
+ */
+import { metricMeter } from '@temporalio/workflow';
+
+/** Why a recorder was replaced: the coarse label of `recording_restarts`. */
+export type RestartReason = 'not-found' | 'exited' | 'status-left' | 'unconfirmed' | 'start-rejected' | 'acquire-failed';
+
+export function countRestart(reason: RestartReason): void {
+  metricMeter.createCounter('recording_restarts', 'restarts', 'Recorders replaced, by reason').add(1, { reason });
+}
+
+/** sid → first status 4/5 (spec §7.2 allows 90 s). */
+export function recordConfirmLatency(seconds: number): void {
+  metricMeter.createHistogram('recording_confirm_latency', 'float', 's', 'From the start answer (sid) to the first status 4/5').record(Math.max(0, seconds));
+}
+
+/** The longest the channel can have gone unrecorded across one restart: last seen alive → successor confirmed. */
+export function recordRestartGap(seconds: number): void {
+  metricMeter.createHistogram('recording_restart_gap', 'float', 's', 'Last status 4/5 of a lost recorder to its successor\'s first').record(Math.max(0, seconds));
+}
