@@ -1,4 +1,4 @@
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, setHandler } from '@temporalio/workflow';
 import { layoutSchema, recordingInputSchema, formatIssues, subscriptionsSchema } from '../domain/input';
 import { stateQuery, stopSignal, updateLayoutUpdate, updateSubscriptionsUpdate, type RecordingSummary, type RecordingWorkflowArgs } from './messages';
 import { Recording } from './recording';
@@ -38,7 +38,10 @@ export async function recordingWorkflow(args: RecordingWorkflowArgs): Promise<Re
     },
   });
 
-  return recording.run();
+  // Cancel (Web UI, CLI, a parent workflow) means stop: a cancelled workflow must not leave its
+  // recorder running unowned, so the lifecycle is shielded and winds down like a stop signal.
+  CancellationScope.current().cancelRequested.catch(() => recording.requestStop('workflow cancelled'));
+  return CancellationScope.nonCancellable(() => recording.run());
 }
 
 function rejectInvalid(r: { success: boolean; error?: import('zod').ZodError }, prefix: string): void {

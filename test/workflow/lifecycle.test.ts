@@ -30,6 +30,20 @@ describe('RecordingWorkflow lifecycle against the emulator', () => {
     expect(after[0].endReason).toBe('stopped');
   });
 
+  it('treats a cancel (Web UI, CLI) as a stop: the recorder is stopped and the files reported', async () => {
+    const req = env.request();
+    const { workflowId } = await env.client.startRecording(req);
+    await env.waitForState(req.recordingId, (s) => s.phase === 'recording');
+    const handle = env.client.temporal.workflow.getHandle(workflowId);
+    await handle.cancel();
+    const summary = await handle.result();
+    expect(summary).toMatchObject({ status: 'stopped', stopReason: 'workflow cancelled', uploadingStatus: 'uploaded' });
+    expect(summary.segments[0].endReason).toBe('stopped: workflow cancelled');
+    const tasks = await env.tasks(req.channel);
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ live: false, endReason: 'stopped' });
+  });
+
   it('reports nothing recorded when stop answers 206 code 435', async () => {
     const req = env.request();
     await env.client.startRecording(req);
