@@ -10,10 +10,11 @@ import { runScenario, type CaseResult, type Scenario } from './scenario';
 import { report, type Row } from './report';
 import { serverRestart } from './scenarios/server-restart';
 import { stopRace } from './scenarios/stop-race';
+import { updateRace } from './scenarios/update-race';
 import { vendorFaults } from './scenarios/vendor-faults';
 import { workerKill } from './scenarios/worker-kill';
 
-const SCENARIOS: Scenario[] = [workerKill, serverRestart, stopRace, vendorFaults];
+const SCENARIOS: Scenario[] = [workerKill, serverRestart, stopRace, updateRace, vendorFaults];
 
 const USAGE = `usage: npx tsx chaos/main.ts [--runs N] [--only <scenario>[/<case>],...] [--json] [--verbose]
   --runs N     repetitions of every scenario (default 5)

@@ -11,7 +11,7 @@ import { startEmulator, type RunningEmulator } from '../src/emulator/server';
 import type { Timings } from '../src/workflows/policy';
 import { dataDir, startDevServer, type DevServer } from '../scripts/lib/dev-server';
 import { bundleWorkflows } from '../scripts/lib/worker-process';
-import { spawnWorker, type ChaosWorker } from './workers';
+import { startWorkerProcess, type WorkerProcess } from '../scripts/lib/worker-process';
 
 export const APP_ID = 'c0ffee00c0ffee00c0ffee00c0ffee00';
 const STORAGE = { vendor: 1, region: 0, bucket: 'chaos-bucket', accessKey: 'chaos-access-key', secretKey: 'chaos-secret-key' };
@@ -79,7 +79,7 @@ export class Rig {
   private bundlePath!: string;
   private dbFile!: string;
   private port = 0;
-  private readonly workers: (ChaosWorker | undefined)[] = [undefined, undefined];
+  private readonly workers: (WorkerProcess | undefined)[] = [undefined, undefined];
   private readonly spawning = new Set<Promise<unknown>>();
   private spawned = 0;
   private seq = 0;
@@ -122,7 +122,8 @@ export class Rig {
         customerId: this.emulator.options.customerId,
         customerSecret: this.emulator.options.customerSecret,
         timeoutMs: 2_000,
-        maxRequestsPerSecond: 10,
+        // The shipped budget, shared by the two worker processes as a deployment of two would set it.
+        workersPerAppId: 2,
         apps: { [APP_ID]: { appCertificate: 'c0ffeec0ffeec0ffeec0ffeec0ffee99' } },
       },
       storageProfiles: { default: STORAGE },
@@ -131,9 +132,9 @@ export class Rig {
 
   // ---------------------------------------------------------------- workers
 
-  private async spawnInto(slot: number): Promise<ChaosWorker> {
+  private async spawnInto(slot: number): Promise<WorkerProcess> {
     const name = `w${slot}-${++this.spawned}`;
-    const p = spawnWorker({ name, config: this.workerConfig(), bundlePath: this.bundlePath, logFile: path.join(chaosDir, `worker-${this.runTag}-${name}.log`) });
+    const p = startWorkerProcess({ name, config: this.workerConfig(), bundlePath: this.bundlePath, logFile: path.join(chaosDir, `worker-${this.runTag}-${name}.log`) });
     this.spawning.add(p);
     try {
       const w = await p;
@@ -145,12 +146,12 @@ export class Rig {
     }
   }
 
-  liveWorkers(): ChaosWorker[] {
-    return this.workers.filter((w): w is ChaosWorker => !!w && w.alive());
+  liveWorkers(): WorkerProcess[] {
+    return this.workers.filter((w): w is WorkerProcess => !!w && w.alive());
   }
 
   /** SIGKILLs the worker with this Temporal identity and starts its replacement in the background. */
-  async killWorker(identity: string): Promise<ChaosWorker> {
+  async killWorker(identity: string): Promise<WorkerProcess> {
     const slot = this.workers.findIndex((w) => w?.identity === identity && w.alive());
     if (slot < 0) throw new Error(`no live worker has identity ${identity} (live: ${this.liveWorkers().map((w) => w.identity).join(', ')})`);
     const victim = this.workers[slot]!;

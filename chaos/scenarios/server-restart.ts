@@ -8,7 +8,8 @@ import { pause } from '../rig';
 import type { Scenario } from '../scenario';
 
 const RECORDINGS = 3;
-const DOWN_MS = 3_000;
+/** How long the server stays down; CHAOS_SERVER_DOWN_MS overrides it (e.g. to try a long outage). */
+const DOWN_MS = Number(process.env.CHAOS_SERVER_DOWN_MS ?? 3_000);
 
 export const serverRestart: Scenario = {
   name: 'server-restart',

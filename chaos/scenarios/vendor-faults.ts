@@ -117,6 +117,26 @@ const cases: ChaosCase[] = [
       }),
   },
   {
+    name: 'stuck-then-stop-50x',
+    // The stuck recorder's stop meets a 50x burst longer than the stop's retries.
+    drive: ({ rig, track }) =>
+      lifecycle(rig, track, 'f-stuck50x', all(restarts(1), recorders(2), finalUid('backup')), {
+        faults: [
+          { op: 'start', times: 1, effect: 'stuck' },
+          { op: 'stop', times: 4, httpStatus: 503 },
+        ],
+        timings: { confirmTimeoutMs: 5_000 },
+      }),
+  },
+  {
+    name: 'stop-50x-long',
+    // A 50x burst at stop time longer than one stop's retries (1 + 3): the recorder must still be stopped.
+    drive: ({ rig, track }) =>
+      lifecycle(rig, track, 'f-stop50x', all(restarts(0), recorders(1)), {
+        beforeStop: (t) => rig.fault({ op: 'stop', times: 6, httpStatus: 503, match: { cname: t.channel } }),
+      }),
+  },
+  {
     name: '429-storm',
     drive: ({ rig, track }) =>
       lifecycle(rig, track, 'f-429', all(restarts(0), recorders(1)), {

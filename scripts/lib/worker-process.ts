@@ -26,11 +26,15 @@ export interface WorkerProcessOptions {
 
 export interface WorkerProcess {
   name: string;
+  /** The worker's own pid: a signal reaches the worker itself, not a wrapper. */
   pid: number;
+  /** The Temporal identity the SDK gives this worker by default, `<pid>@<host>`. */
+  identity: string;
   child: ChildProcess;
   logFile: string;
   /** Resolves with the exit code (or the signal's name). */
   exited: Promise<number | string>;
+  alive(): boolean;
   kill(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
@@ -42,7 +46,10 @@ export async function bundleWorkflows(file = path.join(dataDir, 'workflow-bundle
   return file;
 }
 
-/** Starts `tsx src/worker.ts` and resolves once it logs that its workers are polling. */
+/**
+ * Starts `node --import tsx src/worker.ts` and resolves once it logs that its workers are polling.
+ * Not the tsx CLI: that is a parent which relays signals, so a SIGKILL would miss the worker.
+ */
 export async function startWorkerProcess(opts: WorkerProcessOptions): Promise<WorkerProcess> {
   const name = opts.name ?? `w${process.pid}-${Date.now()}`;
   const configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ro-worker-')), 'config.json');
@@ -50,8 +57,7 @@ export async function startWorkerProcess(opts: WorkerProcessOptions): Promise<Wo
   const logFile = opts.logFile ?? path.join(dataDir, `worker-${name}.log`);
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const log = fs.openSync(logFile, 'a');
-  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-  const child = spawn(tsx, [path.join(repoRoot, 'src', 'worker.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src', 'worker.ts')], {
     cwd: repoRoot,
     env: {
       ...process.env,
@@ -62,8 +68,14 @@ export async function startWorkerProcess(opts: WorkerProcessOptions): Promise<Wo
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   fs.closeSync(log);
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  exited.finally(() => fs.rmSync(path.dirname(configFile), { recursive: true, force: true })).catch(() => undefined);
+  let done = false;
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => {
+      done = true;
+      fs.rmSync(path.dirname(configFile), { recursive: true, force: true });
+      resolve(code ?? signal ?? -1);
+    }),
+  );
 
   const ready = new Promise<void>((resolve, reject) => {
     let tail = '';
@@ -91,11 +103,13 @@ export async function startWorkerProcess(opts: WorkerProcessOptions): Promise<Wo
   return {
     name,
     pid: child.pid!,
+    identity: `${child.pid}@${os.hostname()}`,
     child,
     logFile,
     exited,
+    alive: () => !done,
     kill: async (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (!done) child.kill(signal);
       return exited;
     },
   };

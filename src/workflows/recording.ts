@@ -12,12 +12,17 @@ import {
   upsertSearchAttributes,
   workflowInfo,
   log,
+  patched,
+  setCurrentDetails,
   sleep,
+  type ActivityOptions,
 } from '@temporalio/workflow';
 import { activityTaskQueue, CONFIG_ERROR, type RecorderActivities, type RecorderRef } from '../domain/activities';
 import type { Layout, RecordingInput, Subscriptions } from '../domain/input';
 import { describeResult, type QueryData, type VendorResult } from '../domain/vendor';
 import type { Phase, RecordingState, RecordingSummary, RecordingWorkflowArgs, Segment, UpdateResult } from './messages';
+import { currentDetails } from './details';
+import { countRestart, recordConfirmLatency, recordRestartGap, type RestartReason } from './metrics';
 import { Mutex } from './mutex';
 import {
   decideAcquire,
@@ -49,6 +54,10 @@ type Probe =
   | { alive: false; interrupted: true };
 
 type StartOutcome = { sid: string } | { next: 'switch-uid' | 'reacquire' | 'give-up'; why: string };
+
+/** Fixes found by the chaos suite (docs/chaos.md); histories recorded before them replay the old way. */
+const PATCH_VERSIONS_READ_BEFORE_CALL = 'update-versions-read-before-call';
+const PATCH_RETRY_UNCERTAIN_STOP = 'retry-uncertain-stop';
 
 const now = (): number => Date.now();
 const iso = (t: number): string => new Date(t).toISOString();
@@ -133,9 +142,9 @@ export class Recording {
         continue;
       }
       if (started.next === 'switch-uid') this.state.uidSwitches += 1;
-      return this.failAttempt(seg, started.why);
+      return this.failAttempt(seg, started.why, 'start-rejected');
     }
-    if (!seg.sid) return this.failAttempt(seg, seg.endReason ?? 'acquire failed');
+    if (!seg.sid) return this.failAttempt(seg, seg.endReason ?? 'acquire failed', 'acquire-failed');
     if (this.stopRequested) return;
 
     const confirmed = await this.confirm(seg);
@@ -143,9 +152,13 @@ export class Recording {
     if (confirmed !== 'ok') {
       if (confirmed.mayStillRun) await this.stopQuietly(seg);
       this.state.uidSwitches += 1;
-      return this.failAttempt(seg, confirmed.why);
+      return this.failAttempt(seg, confirmed.why, 'unconfirmed');
     }
     seg.confirmedAt = iso(now());
+    recordConfirmLatency((now() - Date.parse(seg.startedAt!)) / 1000);
+    const previous = this.state.segments[seg.index - 1];
+    const lastAlive = previous?.lastAliveAt ?? previous?.confirmedAt;
+    if (lastAlive) recordRestartGap((now() - Date.parse(lastAlive)) / 1000);
     this.state.consecutiveFailures = 0;
     this.state.nextPollAt = iso(now() + this.t.monitorIntervalMs);
     this.setPhase('recording');
@@ -157,15 +170,13 @@ export class Recording {
     let retries = 0;
     let rateLimited = 0;
     for (;;) {
-      const r = await this.call('acquire', () =>
-        this.vendor.acquire({
-          appId: this.input.appId,
-          cname: this.input.channel,
-          uid: seg.uid,
-          mode: this.input.mode,
-          resourceExpiredHour: this.input.resourceExpiredHour,
-        }),
-      );
+      const r = await this.call('acquire', `acquire a resource for uid ${seg.uid}`, {
+        appId: this.input.appId,
+        cname: this.input.channel,
+        uid: seg.uid,
+        mode: this.input.mode,
+        resourceExpiredHour: this.input.resourceExpiredHour,
+      });
       const d = decideAcquire(r, retries, rateLimited, this.t);
       switch (d.action) {
         case 'acquired':
@@ -189,24 +200,26 @@ export class Recording {
     let retries = 0;
     let rateLimited = 0;
     for (;;) {
-      const r = await this.call('start', () =>
-        this.vendor.start({
-          appId: this.input.appId,
-          cname: this.input.channel,
-          uid: seg.uid,
-          mode: this.input.mode,
-          resourceId,
-          storageProfile: this.input.storageProfile,
-          recordingConfig: this.input.recordingConfig,
-          avFileType: this.input.avFileType,
-          webRecorder: this.input.webRecorder,
-          subscriptions: this.state.desired.subscriptions,
-          layout: this.state.desired.layout,
-        }),
-      );
+      // Read with the settings the start carries: an update may arrive while it is on the wire.
+      const carried = { subscriptions: this.state.desired.subscriptionsVersion, layout: this.state.desired.layoutVersion };
+      const r = await this.call('start', `start recorder #${seg.index} on uid ${seg.uid}`, {
+        appId: this.input.appId,
+        cname: this.input.channel,
+        uid: seg.uid,
+        mode: this.input.mode,
+        resourceId,
+        storageProfile: this.input.storageProfile,
+        recordingConfig: this.input.recordingConfig,
+        avFileType: this.input.avFileType,
+        webRecorder: this.input.webRecorder,
+        subscriptions: this.state.desired.subscriptions,
+        layout: this.state.desired.layout,
+      });
       // What the start carried; later updates are reconciled against these versions.
-      seg.subscriptionsVersion = this.state.desired.subscriptionsVersion;
-      seg.layoutVersion = this.state.desired.layoutVersion;
+      const moved = carried.subscriptions !== this.state.desired.subscriptionsVersion || carried.layout !== this.state.desired.layoutVersion;
+      const fixed = moved && patched(PATCH_VERSIONS_READ_BEFORE_CALL);
+      seg.subscriptionsVersion = fixed ? carried.subscriptions : this.state.desired.subscriptionsVersion;
+      seg.layoutVersion = fixed ? carried.layout : this.state.desired.layoutVersion;
       const d = decideStart(r, retries, rateLimited, this.t);
       switch (d.action) {
         case 'started':
@@ -272,11 +285,12 @@ export class Recording {
       return;
     }
     const why = 'gone' in p ? p.why : `status left 4/5 (status ${p.status ?? 'unknown'})`;
+    countRestart('gone' in p ? (p.mayStillRun ? 'exited' : 'not-found') : 'status-left');
     if ('starting' in p || p.mayStillRun) await this.stopQuietly(seg);
     this.state.uidSwitches += 1;
     this.state.lastError = why;
     this.endSegment(seg, why);
-    log.warn('recorder lost; restarting on the other uid', { sid: seg.sid, why });
+    log.warn('recorder lost; restarting on the other uid', { ...this.logFields(seg), why });
   }
 
   /**
@@ -288,13 +302,14 @@ export class Recording {
     let transient = 0;
     let rateLimited = 0;
     for (;;) {
-      const r = await this.call('query', () => this.vendor.query(this.ref(seg)));
+      const r = await this.call('query', `query sid ${seg.sid}`, this.ref(seg));
       const v = judgeQuery(r);
       if (r.kind === 'ok') this.noteQuery(seg, r.data);
       let delay: number;
       let why: string;
       switch (v.verdict) {
         case 'recording':
+          seg.lastAliveAt = iso(now());
           return { alive: true, status: v.status };
         case 'not-yet':
           return { alive: false, starting: true, status: v.status };
@@ -345,7 +360,7 @@ export class Recording {
     let nothingRecorded = false;
     const seg = this.live();
     if (seg) {
-      const result = await this.stopRecorder(seg);
+      const result = await this.stopPersistently(seg, 'the recorder');
       if (result.uncertain) stopUncertain = result.uncertain;
       nothingRecorded = result.nothingRecorded;
       this.endSegment(seg, this.state.stopReason ? `stopped: ${this.state.stopReason}` : 'stopped');
@@ -370,11 +385,11 @@ export class Recording {
   }
 
   /** stop → files and uploadingStatus; 435 = nothing recorded; 404 = already gone (spec §4.6, §7.1). */
-  private async stopRecorder(seg: Segment): Promise<{ uncertain?: string; nothingRecorded: boolean }> {
+  private async stopRecorder(seg: Segment): Promise<{ uncertain?: string; rejected?: boolean; nothingRecorded: boolean }> {
     let retries = 0;
     let rateLimited = 0;
     for (;;) {
-      const r = await this.call('stop', () => this.vendor.stop(this.ref(seg)));
+      const r = await this.call('stop', `stop sid ${seg.sid}`, this.ref(seg));
       const d = decideStop(r, retries, rateLimited, this.t);
       switch (d.action) {
         case 'stopped':
@@ -387,7 +402,7 @@ export class Recording {
           return { nothingRecorded: false };
         case 'give-up':
           this.state.lastError = `${d.why}: ${describeResult(r)}`;
-          return { uncertain: this.state.lastError, nothingRecorded: false };
+          return { uncertain: this.state.lastError, rejected: r.kind === 'client-error', nothingRecorded: false };
         case 'retry':
           retries += 1;
           await this.sleepFor(d.delayMs, d.why);
@@ -401,8 +416,21 @@ export class Recording {
 
   /** A superseded recorder that may still run is stopped before its successor starts. */
   private async stopQuietly(seg: Segment): Promise<void> {
-    const { uncertain } = await this.stopRecorder(seg);
-    if (uncertain) log.warn('could not stop a superseded recorder', { sid: seg.sid, uncertain });
+    const { uncertain } = await this.stopPersistently(seg, 'superseded recorder');
+    if (uncertain) log.warn('could not stop a superseded recorder', { ...this.logFields(seg), uncertain });
+  }
+
+  /**
+   * Nothing else will ever stop this recorder (and a successor must not run beside it): past a
+   * vendor outage (50x, no answer) the stop is retried with the restart backoff; only a rejection
+   * or the restart budget ends the tries.
+   */
+  private async stopPersistently(seg: Segment, what: string): Promise<{ uncertain?: string; nothingRecorded: boolean }> {
+    for (let round = 1; ; round++) {
+      const result = await this.stopRecorder(seg);
+      if (!result.uncertain || result.rejected || round >= this.t.maxConsecutiveFailedAttempts || !patched(PATCH_RETRY_UNCERTAIN_STOP)) return result;
+      await this.sleepFor(restartBackoffMs(this.t, round), `stop of ${what} ${seg.sid} uncertain (${result.uncertain}); retrying`);
+    }
   }
 
   // ------------------------------------------------------------------ updates
@@ -442,12 +470,15 @@ export class Recording {
       let retries = 0;
       let rateLimited = 0;
       for (;;) {
+        // The version this call sends; another update accepted meanwhile must still be sent after it.
+        const sending = kind === 'subscriptions' ? this.state.desired.subscriptionsVersion : this.state.desired.layoutVersion;
         const r =
           kind === 'subscriptions'
-            ? await this.call('update', () => this.vendor.updateSubscriptions(this.ref(seg), this.state.desired.subscriptions!))
-            : await this.call('updateLayout', () => this.vendor.updateLayout(this.ref(seg), this.state.desired.layout!));
+            ? await this.call('updateSubscriptions', `update subscriptions of sid ${seg.sid} (v${version})`, this.ref(seg), this.state.desired.subscriptions!)
+            : await this.call('updateLayout', `update layout of sid ${seg.sid} (v${version})`, this.ref(seg), this.state.desired.layout!);
         if (r.kind === 'ok') {
-          seg[versionKey] = Math.max(seg[versionKey], kind === 'subscriptions' ? this.state.desired.subscriptionsVersion : this.state.desired.layoutVersion);
+          const latest = kind === 'subscriptions' ? this.state.desired.subscriptionsVersion : this.state.desired.layoutVersion;
+          seg[versionKey] = Math.max(seg[versionKey], latest !== sending && patched(PATCH_VERSIONS_READ_BEFORE_CALL) ? sending : latest);
           return { applied: true, sid: seg.sid, detail: `applied to ${seg.sid}` };
         }
         if (r.kind === 'rate-limited') {
@@ -509,7 +540,9 @@ export class Recording {
     seg.endReason = reason;
   }
 
-  private failAttempt(seg: Segment, why: string): void {
+  private failAttempt(seg: Segment, why: string, reason: RestartReason): void {
+    countRestart(reason);
+    log.warn('recorder attempt failed; trying again', { ...this.logFields(seg), why, reason });
     this.endSegment(seg, why);
     this.state.lastError = why;
     this.state.consecutiveFailures += 1;
@@ -521,17 +554,22 @@ export class Recording {
     if (data.files.length) seg.files = data.files;
   }
 
-  /** Runs an activity; only a worker misconfiguration escapes, everything else is a typed result. */
-  private async call<T>(op: string, fn: () => Promise<VendorResult<T>>): Promise<VendorResult<T>> {
-    let r: VendorResult<T>;
+  /**
+   * Runs a vendor activity under a summary the Web UI shows in the event history; only a worker
+   * misconfiguration escapes, everything else is a typed result.
+   */
+  private async call<K extends keyof RecorderActivities>(op: K, summary: string, ...args: Parameters<RecorderActivities[K]>): Promise<Awaited<ReturnType<RecorderActivities[K]>>> {
+    type Result = Awaited<ReturnType<RecorderActivities[K]>>;
+    const activity = this.vendor[op] as unknown as { executeWithOptions(o: ActivityOptions, a: unknown[]): Promise<Result> };
+    let r: Result;
     try {
-      r = await fn();
+      r = await activity.executeWithOptions({ summary } as ActivityOptions, args);
     } catch (err) {
       if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === CONFIG_ERROR) {
         return this.fail(`worker configuration: ${err.cause.message}`);
       }
       const cause = err instanceof ActivityFailure && err.cause ? err.cause.message : (err as Error).message;
-      r = { kind: 'unavailable', error: `${op} activity failed: ${cause}` };
+      r = { kind: 'unavailable', error: `${op} activity failed: ${cause}` } as Result;
     }
     if (r.kind !== 'ok') this.state.lastError = `${op}: ${describeResult(r)}`;
     return r;
@@ -565,25 +603,41 @@ export class Recording {
   private async waitUntil(at: number, reason: string): Promise<boolean> {
     this.state.waiting = { reason, until: iso(at) };
     const ms = at - now();
-    const interrupted = ms > 0 ? await condition(() => this.stopRequested, ms) : this.stopRequested;
+    this.show();
+    const interrupted = ms > 0 ? await condition(() => this.stopRequested, ms, { summary: reason }) : this.stopRequested;
     this.state.waiting = undefined;
+    this.show();
     return interrupted;
   }
 
   /** Waits that stop must not cut short (a retry that may reveal a running recorder). */
   private async sleepFor(ms: number, reason: string): Promise<void> {
     this.state.waiting = { reason, until: iso(now() + ms) };
-    await sleep(ms);
+    this.show();
+    await sleep(ms, { summary: reason });
     this.state.waiting = undefined;
+    this.show();
   }
 
   private setPhase(phase: Phase): void {
+    if (phase !== this.state.phase) log.info(`phase ${this.state.phase} → ${phase}`, { ...this.logFields(), phase });
     this.state.phase = phase;
     this.publish();
   }
 
+  /** The fields every log line about this recording carries (the SDK adds workflowId and runId). */
+  private logFields(seg = this.state.segments[this.state.segments.length - 1]): Record<string, string | undefined> {
+    return { recordingId: this.input.recordingId, appId: this.input.appId, channel: this.input.channel, uid: seg?.uid, sid: seg?.sid };
+  }
+
+  /** The Web UI's "Current Details": no command, no history event, just what the UI reads. */
+  private show(): void {
+    setCurrentDetails(currentDetails(this.state));
+  }
+
   /** Search attributes follow every phase change, so the Web UI lists and filters recordings. */
   private publish(initial = false): void {
+    this.show();
     const seg = this.state.segments[this.state.segments.length - 1];
     const snapshot = JSON.stringify([this.state.phase, seg?.sid, seg?.uid, this.state.restarts]);
     if (snapshot === this.lastUpserted) return;
