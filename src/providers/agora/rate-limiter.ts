@@ -7,7 +7,9 @@
  */
 export class RequestPacer {
   private readonly intervalMs: number;
-  private readonly next = new Map<string, number>();
+  /** When each key's last send was released, measured when it happened (not when it was due). */
+  private readonly lastSent = new Map<string, number>();
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     readonly ratePerSecond: number,
@@ -17,13 +19,20 @@ export class RequestPacer {
     this.intervalMs = 1_000 / ratePerSecond;
   }
 
-  /** Resolves at this send's slot (first come, first served); rejects if `signal` aborts first. */
-  async take(key: string, signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
-    const now = this.clock();
-    const slot = Math.max(now, this.next.get(key) ?? now);
-    this.next.set(key, slot + this.intervalMs);
-    if (slot > now) await delay(slot - now, signal);
+  /**
+   * Resolves when this send may go (first come, first served), at least one interval after the
+   * previous send was actually released: a timer that fires late never lets the next one catch up.
+   * Rejects if `signal` aborts while waiting.
+   */
+  take(key: string, signal?: AbortSignal): Promise<void> {
+    const mine = (this.queues.get(key) ?? Promise.resolve()).then(async () => {
+      signal?.throwIfAborted();
+      const wait = (this.lastSent.get(key) ?? -Infinity) + this.intervalMs - this.clock();
+      if (wait > 0) await delay(Math.ceil(wait), signal);
+      this.lastSent.set(key, this.clock());
+    });
+    this.queues.set(key, mine.catch(() => undefined));
+    return mine;
   }
 }
 
