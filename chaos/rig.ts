@@ -12,6 +12,7 @@ import type { Timings } from '../src/workflows/policy';
 import { dataDir, startDevServer, type DevServer } from '../scripts/lib/dev-server';
 import { bundleWorkflows } from '../scripts/lib/worker-process';
 import { startWorkerProcess, type WorkerProcess } from '../scripts/lib/worker-process';
+import type { TaskView } from '../src/emulator/control';
 
 export const APP_ID = 'c0ffee00c0ffee00c0ffee00c0ffee00';
 const STORAGE = { vendor: 1, region: 0, bucket: 'chaos-bucket', accessKey: 'chaos-access-key', secretKey: 'chaos-secret-key' };
@@ -38,18 +39,10 @@ export const chaosTimings: Partial<Timings> = {
   activityScheduleTimeoutMs: 120_000,
 };
 
-export interface EmulatorTask {
-  cname: string;
-  uid: string;
-  resourceId: string;
-  sid: string;
-  status: number;
-  live: boolean;
-  startedAt: number;
-  endedAt: number | null;
-  endReason: string | null;
+/** The fields of a listed task the checks read; subscriptions narrowed to what they compare. */
+export type EmulatorTask = Pick<TaskView, 'cname' | 'uid' | 'resourceId' | 'sid' | 'status' | 'live' | 'startedAt' | 'endedAt' | 'endReason'> & {
   subscriptions: { audioUidList?: { subscribeAudioUids?: string[] } } | null;
-}
+};
 
 /** One message sent to a workflow and what came back. */
 export interface SentUpdate {

@@ -44,6 +44,9 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): { ok: true
   return { ok: false, result: error(400, `invalid ${what}: ${issue.message}`, field) };
 }
 
+/** A task as GET /__emulator/tasks lists it (tests, chaos and benchmarks read it). */
+export type TaskView = ReturnType<typeof taskView>;
+
 /** Public view of a task: never storage keys or tokens. Times are epoch ms. */
 export function taskView(store: Store, t: Task) {
   return {

@@ -10,6 +10,7 @@ import { createWorkers, workflowsPath, type RecordingWorkers } from '../../src/w
 import type { Timings } from '../../src/workflows/policy';
 import { bundle, connectClient, connectWorker, testAddress, uniqueTaskQueue } from './temporal';
 import type { NativeConnection } from '@temporalio/worker';
+import type { TaskView } from '../../src/emulator/control';
 
 export const APP_ID = 'a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5';
 export const SECRETS = {
@@ -35,23 +36,7 @@ export const fastTimings: Partial<Timings> = {
   restartBackoffMaxMs: 2_000,
 };
 
-export interface EmulatorTask {
-  appId: string;
-  cname: string;
-  uid: string;
-  resourceId: string;
-  sid: string;
-  mode: string;
-  status: number;
-  live: boolean;
-  startedAt: number;
-  endedAt: number | null;
-  endReason: string | null;
-  subscriptions: unknown;
-  layout: unknown;
-  updateCount: number;
-  layoutCount: number;
-}
+export type EmulatorTask = TaskView;
 
 export class RecordingEnv {
   emulator!: RunningEmulator;
