@@ -237,13 +237,11 @@ export class Recording {
         case 'reacquire':
           return { next: 'reacquire', why: d.why };
         case 'retry':
-          retries += 1;
+        case 'wait':
           // Not interruptible by stop: after an ambiguous answer only a retry (201 + sid) can reveal
           // a recorder that did start, and we must know it to stop it.
-          await this.sleepFor(d.delayMs, d.why);
-          break;
-        case 'wait':
-          rateLimited += 1;
+          if (d.action === 'retry') retries += 1;
+          else rateLimited += 1;
           await this.sleepFor(d.delayMs, d.why);
       }
     }
@@ -404,11 +402,9 @@ export class Recording {
           this.state.lastError = `${d.why}: ${describeResult(r)}`;
           return { uncertain: this.state.lastError, rejected: r.kind === 'client-error', nothingRecorded: false };
         case 'retry':
-          retries += 1;
-          await this.sleepFor(d.delayMs, d.why);
-          break;
         case 'wait':
-          rateLimited += 1;
+          if (d.action === 'retry') retries += 1;
+          else rateLimited += 1;
           await this.sleepFor(d.delayMs, d.why);
       }
     }
