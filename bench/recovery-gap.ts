@@ -151,7 +151,7 @@ export async function run(argv: string[]): Promise<void> {
     [
       table(
         `recovery gap per kill, seconds on the emulator clock (death → next recorder at status 5); start delay ${startDelayMs / 1000} s`,
-        ['cadence', 'kills', 'lost', 'p50', 'p99', 'max', 'p50 death→404 seen', 'p50 404 confirmations', 'p50 acquire→status 5', 'target'],
+        ['cadence', 'kills', 'no replacement', 'p50', 'p99', 'max', 'p50 death→404 seen', 'p50 404 confirmations', 'p50 acquire→status 5', 'target'],
         rows,
       ),
       ...(failures.length ? [`driver failures: ${failures.join('; ')}`] : []),

@@ -54,6 +54,12 @@ export const workerConfigSchema = z.strictObject({
   }),
   storageProfiles: z.record(z.string().min(1), storageProfileSchema).default({}),
   metricsPort: z.number().int().min(0).max(65_535).optional(),
+  /**
+   * Workflows kept in the worker's cache (each ~1.6 MiB, measured in bench/scale). Unset: the SDK
+   * sizes it from the heap. A smaller cache bounds memory; an evicted recording replays its
+   * history at its next poll, costing CPU (docs/benchmarks.md).
+   */
+  maxCachedWorkflows: z.number().int().min(0).max(100_000).optional(),
 });
 export type WorkerConfig = z.output<typeof workerConfigSchema>;
 export type StorageProfile = z.output<typeof storageProfileSchema>;
@@ -96,6 +102,7 @@ function envOverrides(raw: Record<string, any>, env: NodeJS.ProcessEnv): Record<
     for (const id of env.AGORA_APP_IDS.split(',').map((s) => s.trim()).filter(Boolean)) out.agora.apps[id] ??= {};
   }
   if (env.METRICS_PORT) out.metricsPort = Number(env.METRICS_PORT);
+  if (env.MAX_CACHED_WORKFLOWS) out.maxCachedWorkflows = Number(env.MAX_CACHED_WORKFLOWS);
   return out;
 }
 

@@ -53,6 +53,7 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
     await Worker.create({
       ...common,
       taskQueue: config.temporal.taskQueue,
+      ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve(workflowsPath) }),
     }),
   ];

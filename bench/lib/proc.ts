@@ -87,6 +87,7 @@ export interface UsageFigures {
   cpuPct: number;
   /** Highest CPU in any sampling interval of the window, % of one core. */
   cpuPctPeak: number;
+  rssMiBFirst: number;
   rssMiBMax: number;
   rssMiBLast: number;
 }
@@ -132,6 +133,7 @@ export class ProcSampler {
     return {
       cpuPct: r1(((last.cpuSec - first.cpuSec) / ((last.at - first.at) / 1000)) * 100),
       cpuPctPeak: r1(peak),
+      rssMiBFirst: r1(first.rssMiB),
       rssMiBMax: r1(Math.max(...w.map((s) => s.rssMiB))),
       rssMiBLast: r1(last.rssMiB),
     };

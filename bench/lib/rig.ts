@@ -30,6 +30,10 @@ export interface RigOptions {
   maxConcurrent?: number;
   /** agora.maxRequestsPerSecond for the worker; undefined = the product default. */
   workerQps?: number;
+  /** Extra environment for the worker process (e.g. NODE_OPTIONS). */
+  workerEnv?: NodeJS.ProcessEnv;
+  /** Extra dev-server dynamic config. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 export interface Rig {
@@ -51,7 +55,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   const stamp = `${o.name}-${Date.now().toString(36)}`;
   fs.mkdirSync(benchDataDir, { recursive: true });
   progress('starting the Temporal dev server (in memory, headless)…');
-  const server = await startDevServer({ port: 0, uiPort: null, dbFile: null, logFile: path.join(benchDataDir, `temporal-${stamp}.log`) });
+  const server = await startDevServer({ port: 0, uiPort: null, dbFile: null, dynamicConfig: o.dynamicConfig, logFile: path.join(benchDataDir, `temporal-${stamp}.log`) });
   onCleanup('dev server', () => server.stop());
 
   // A fresh secret per run; it lives only in the emulator's argv and the worker's 0600 config file.
@@ -77,7 +81,8 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   const config = parseWorkerConfig(raw);
   progress('bundling the workflow code…');
   const bundlePath = await bundleWorkflows(path.join(benchDataDir, `workflow-bundle-${stamp}.js`));
-  const worker = await startWorkerProcess({ config: raw, bundlePath, name: stamp, logFile: path.join(benchDataDir, `worker-${stamp}.log`) });
+  onCleanup('workflow bundle', async () => fs.rmSync(bundlePath, { force: true }));
+  const worker = await startWorkerProcess({ config: raw, bundlePath, name: stamp, logFile: path.join(benchDataDir, `worker-${stamp}.log`), env: o.workerEnv });
   onCleanup('worker', async () => {
     const timer = setTimeout(() => killTree(worker.pid), 10_000);
     await worker.kill('SIGTERM');

@@ -40,6 +40,7 @@ describe('parseWorkerConfig defaults', () => {
     expect(c.agora.apps[APP]).toEqual({ tokenExpireSeconds: 86_400 });
     expect(c.storageProfiles).toEqual({});
     expect(c.metricsPort).toBeUndefined();
+    expect(c.maxCachedWorkflows).toBeUndefined();
   });
 
   it('fills in missing temporal fields individually', () => {
@@ -98,6 +99,11 @@ describe('environment overrides', () => {
     const c = parseWorkerConfig(undefined, { AGORA_CUSTOMER_ID: 'i', AGORA_CUSTOMER_SECRET: 's', AGORA_APP_IDS: 'abc' });
     expect(c.agora.apps).toEqual({ abc: { tokenExpireSeconds: 86_400 } });
     expect(c.temporal.address).toBe('localhost:7233');
+  });
+
+  it('MAX_CACHED_WORKFLOWS sets maxCachedWorkflows; a negative one names the field', () => {
+    expect(parseWorkerConfig(minimal(), { MAX_CACHED_WORKFLOWS: '500' }).maxCachedWorkflows).toBe(500);
+    expect(configErrorMessage(() => parseWorkerConfig({ ...minimal(), maxCachedWorkflows: -1 }, {}))).toMatch(/maxCachedWorkflows: /);
   });
 
   it('METRICS_PORT sets metricsPort; a non-number names metricsPort', () => {
