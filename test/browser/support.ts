@@ -6,18 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDevServer, type DevServer } from '../../scripts/lib/dev-server';
 import { repoRoot } from '../../scripts/lib/temporal-cli';
 import { RecordingClient } from '../../src/client';
-import { parseWorkerConfig } from '../../src/config';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/server';
-import { createLogger } from '../../src/logger';
-import { createWorkers, workflowsPath, type RecordingWorkers } from '../../src/worker';
-import { APP_ID, SECRETS } from '../support/recording-env';
-import { bundle, quietRuntime, uniqueTaskQueue } from '../support/temporal';
+import type { RunningEmulator } from '../../src/emulator/server';
+import { APP_ID, RecordingEnv } from '../support/recording-env';
 import { waitFor } from '../support/wait';
 
 export { APP_ID };
@@ -81,21 +75,29 @@ export async function screenshot(page: Page, name: string, opts: { fullPage?: bo
   return file;
 }
 
-/** A dev server with the Web UI, the emulator and real workers, all on free ports. */
+/** A dev server with the Web UI, plus the usual rig (emulator, real workers, client) on it. */
 export class WebUiRig {
   server!: DevServer;
   /** http://127.0.0.1:<uiPort>: the dev server binds 127.0.0.1, and `localhost` may resolve to ::1 first. */
   uiUrl!: string;
-  emulator!: RunningEmulator;
-  client!: RecordingClient;
-  private workers?: RecordingWorkers;
-  private running?: Promise<void>;
-  private workerConnection?: NativeConnection;
+  env?: RecordingEnv;
+
+  get client(): RecordingClient {
+    return this.env!.client;
+  }
+
+  get emulator(): RunningEmulator {
+    return this.env!.emulator;
+  }
 
   static async start(): Promise<WebUiRig> {
     const rig = new WebUiRig();
     try {
-      await rig.init();
+      rig.server = await startDevServer({ port: 0, uiPort: 0, dbFile: null });
+      rig.uiUrl = `http://127.0.0.1:${rig.server.uiPort}`;
+      rig.env = await RecordingEnv.start({ temporal: { address: rig.server.address, namespace: rig.server.namespace } });
+      // The UI server starts next to the frontend; wait until it serves its app.
+      await waitFor(async () => (await fetch(rig.uiUrl)).ok, { timeoutMs: 30_000, intervalMs: 250, what: `the Web UI at ${rig.uiUrl}` });
     } catch (err) {
       await rig.stop();
       throw err;
@@ -103,43 +105,8 @@ export class WebUiRig {
     return rig;
   }
 
-  private async init(): Promise<void> {
-    this.server = await startDevServer({ port: 0, uiPort: 0, dbFile: null });
-    this.uiUrl = `http://127.0.0.1:${this.server.uiPort}`;
-    this.emulator = await startEmulator({ startDelayMs: 300, customerSecret: SECRETS.customerSecret });
-    const taskQueue = uniqueTaskQueue('ui');
-    const config = parseWorkerConfig({
-      temporal: { address: this.server.address, namespace: this.server.namespace, taskQueue },
-      agora: {
-        baseUrls: [this.emulator.baseUrl, this.emulator.altBaseUrl],
-        customerId: this.emulator.options.customerId,
-        customerSecret: SECRETS.customerSecret,
-        timeoutMs: 2_000,
-        apps: { [APP_ID]: { appCertificate: SECRETS.appCertificate } },
-      },
-      storageProfiles: { default: { vendor: 1, region: 0, bucket: 'ui-test-bucket', accessKey: SECRETS.accessKey, secretKey: SECRETS.secretKey } },
-    });
-    const connection = await Connection.connect({ address: this.server.address });
-    this.client = new RecordingClient(new Client({ connection, namespace: this.server.namespace }), taskQueue);
-    quietRuntime();
-    this.workerConnection = await NativeConnection.connect({ address: this.server.address });
-    this.workers = await createWorkers(config, {
-      connection: this.workerConnection,
-      workflowBundle: await bundle(workflowsPath),
-      logger: createLogger(Object.values(SECRETS), 'warn'),
-      workerOptions: { shutdownGraceTime: '1 second' },
-    });
-    this.running = this.workers.run();
-    // The UI server starts next to the frontend; wait until it serves its app.
-    await waitFor(async () => (await fetch(this.uiUrl)).ok, { timeoutMs: 30_000, intervalMs: 250, what: `the Web UI at ${this.uiUrl}` });
-  }
-
   async stop(): Promise<void> {
-    this.workers?.shutdown();
-    await this.running?.catch(() => undefined);
-    await this.client?.close().catch(() => undefined);
-    await this.workerConnection?.close().catch(() => undefined);
-    await this.emulator?.close().catch(() => undefined);
+    await this.env?.stop().catch(() => undefined);
     await this.server?.stop();
   }
 }

@@ -8,7 +8,7 @@ import { parseWorkerConfig, type WorkerConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createWorkers, workflowsPath, type RecordingWorkers } from '../../src/worker';
 import type { Timings } from '../../src/workflows/policy';
-import { bundle, connectClient, connectWorker, testAddress, uniqueTaskQueue } from './temporal';
+import { bundle, connectClient, connectWorker, testAddress, uniqueTaskQueue, type TemporalTarget } from './temporal';
 import type { NativeConnection } from '@temporalio/worker';
 import type { TaskView } from '../../src/emulator/control';
 
@@ -45,14 +45,16 @@ export class RecordingEnv {
   config!: WorkerConfig;
   private running?: Promise<void>;
   private workerConnection!: NativeConnection;
+  private temporal!: TemporalTarget;
   private static bundlePromise?: Promise<{ code: string }>;
 
-  static async start(opts: { emulator?: EmulatorOptions; config?: Partial<WorkerConfig['agora']> } = {}): Promise<RecordingEnv> {
+  static async start(opts: { emulator?: EmulatorOptions; config?: Partial<WorkerConfig['agora']>; temporal?: TemporalTarget } = {}): Promise<RecordingEnv> {
     const env = new RecordingEnv();
+    env.temporal = opts.temporal ?? testAddress();
     env.emulator = await startEmulator({ startDelayMs: 300, customerSecret: SECRETS.customerSecret, ...opts.emulator });
     const taskQueue = uniqueTaskQueue('rec');
     env.config = parseWorkerConfig({
-      temporal: { ...testAddress(), taskQueue },
+      temporal: { ...env.temporal, taskQueue },
       agora: {
         baseUrls: [env.emulator.baseUrl, env.emulator.altBaseUrl],
         customerId: env.emulator.options.customerId,
@@ -63,9 +65,9 @@ export class RecordingEnv {
       },
       storageProfiles: { default: { vendor: 1, region: 0, bucket: 'test-bucket', accessKey: SECRETS.accessKey, secretKey: SECRETS.secretKey } },
     });
-    const { client } = await connectClient();
+    const { client } = await connectClient(env.temporal);
     env.client = new RecordingClient(client, taskQueue);
-    env.workerConnection = await connectWorker();
+    env.workerConnection = await connectWorker(env.temporal);
     RecordingEnv.bundlePromise ??= bundle(workflowsPath);
     env.workers = await createWorkers(env.config, {
       connection: env.workerConnection,
@@ -81,7 +83,7 @@ export class RecordingEnv {
   async addWorker(): Promise<RecordingEnv> {
     const other = Object.create(RecordingEnv.prototype) as RecordingEnv;
     Object.assign(other, this);
-    other.workerConnection = await connectWorker();
+    other.workerConnection = await connectWorker(this.temporal);
     other.workers = await createWorkers(this.config, {
       connection: other.workerConnection,
       workflowBundle: await RecordingEnv.bundlePromise!,

@@ -21,15 +21,18 @@ export function testAddress(): { address: string; namespace: string } {
   return { address, namespace: process.env.RO_TEST_TEMPORAL_NAMESPACE ?? 'default' };
 }
 
-export async function connectClient(): Promise<{ connection: Connection; client: Client }> {
-  const { address, namespace } = testAddress();
+/** Another server than jest's shared one (e.g. the browser test's, which runs the Web UI). */
+export type TemporalTarget = { address: string; namespace: string };
+
+export async function connectClient(target: TemporalTarget = testAddress()): Promise<{ connection: Connection; client: Client }> {
+  const { address, namespace } = target;
   const connection = await Connection.connect({ address });
   return { connection, client: new Client({ connection, namespace }) };
 }
 
-export async function connectWorker(): Promise<NativeConnection> {
+export async function connectWorker(target: TemporalTarget = testAddress()): Promise<NativeConnection> {
   quietRuntime();
-  return NativeConnection.connect({ address: testAddress().address });
+  return NativeConnection.connect({ address: target.address });
 }
 
 /** Bundles workflow code once per suite; webpack is the slow part of a worker start. */
