@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import type { InvalidApps } from '../apps';
+import type { RateLimiter } from '../rate-limit';
+import { trtcFaultSchema, type TrtcFaultQueue } from './faults';
+import type { Task, TrtcStore } from './state';
+import type { TrtcStats } from './stats';
+import { USER_ID_RE } from './validation';
+
+export interface TrtcControlDeps {
+  store: TrtcStore;
+  faults: TrtcFaultQueue;
+  stats: TrtcStats;
+  limiter: RateLimiter;
+  apps: InvalidApps;
+  /** Takes the listener down; runs after the control reply is sent, since that reply travels on it. */
+  hostDown(ms: number): void;
+}
+
+type Reply = { status: number; body: unknown };
+export interface TrtcControlResult {
+  reply: Reply;
+  after?: () => void;
+}
+
+const userList = z.array(z.string().regex(USER_ID_RE, 'must be a TRTC UserId (≤32 of a-zA-Z0-9_-)')).max(1000);
+const roomSchema = z.strictObject({
+  sdkAppId: z.int().min(1).optional(),
+  roomId: z.string().min(1),
+  publishers: userList.optional(),
+  silentAnchors: userList.optional(),
+});
+const exitSchema = z.strictObject({ leaveCode: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(100)]).optional() });
+const downSchema = z.strictObject({ ms: z.int().min(1).max(3_600_000) });
+
+const ok = (status: number, body: unknown): TrtcControlResult => ({ reply: { status, body } });
+const error = (status: number, message: string, field?: string) =>
+  ok(status, field === undefined ? { error: message } : { error: `${field}: ${message}`, field });
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): { ok: true; value: T } | { ok: false; result: TrtcControlResult } {
+  const r = schema.safeParse(body ?? {});
+  if (r.success) return { ok: true, value: r.data };
+  const issue = r.error.issues[0];
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys.join(',')] : issue.path;
+  const field = path.map(String).join('.') || 'body';
+  return { ok: false, result: error(400, `invalid ${what}: ${issue.message}`, field) };
+}
+
+export type TrtcTaskView = ReturnType<typeof trtcTaskView>;
+
+/** Public view of a task: never the UserSig or storage keys. Times are epoch ms. */
+export function trtcTaskView(store: TrtcStore, t: Task) {
+  return {
+    taskId: t.taskId,
+    sdkAppId: t.sdkAppId,
+    roomId: t.roomId,
+    roomIdType: t.roomIdType,
+    userId: t.userId,
+    status: store.status(t),
+    live: t.endedAt === null,
+    recordMode: t.recordMode,
+    streamType: t.streamType,
+    storage: t.storage,
+    maxIdleTime: t.maxIdleTime,
+    createdAt: t.createdAt,
+    joinAt: t.joinAt,
+    controlExpiresAt: t.controlExpiresAt,
+    userSigExpiresAt: t.userSigExpiresAt,
+    endedAt: t.endedAt,
+    endReason: t.endReason,
+    leaveCode: t.leaveCode,
+    ha: t.ha,
+    subscribe: t.subscribe,
+    layout: t.layout,
+    modifyCount: t.modifyCount,
+    files: t.files.map((f) => ({ ...f })),
+  };
+}
+
+function taskFrom(store: TrtcStore, encoded: string): Task | undefined {
+  try {
+    return store.tasks.get(decodeURIComponent(encoded));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The unauthenticated `/__emulator/*` API, shaped like the Agora emulator's. */
+export function handleTrtcControl(deps: TrtcControlDeps, method: string, path: string, query: URLSearchParams, body: unknown): TrtcControlResult {
+  const { store } = deps;
+  const route = `${method} ${path}`;
+
+  if (route === 'GET /__emulator/health') return ok(200, { ok: true, vendor: 'trtc' });
+
+  if (route === 'GET /__emulator/tasks') {
+    store.refresh();
+    return ok(200, { tasks: [...store.tasks.values()].map((t) => trtcTaskView(store, t)) });
+  }
+
+  const exit = /^\/__emulator\/tasks\/([^/]+)\/exit$/.exec(path);
+  if (exit && method === 'POST') {
+    const task = taskFrom(store, exit[1]);
+    if (!task) return error(404, 'no task with this taskId', 'taskId');
+    const p = parse(exitSchema, body, 'exit request');
+    if (!p.ok) return p.result;
+    store.refresh();
+    if (task.endedAt !== null) return error(409, 'task has already ended', 'taskId');
+    store.end(task, 'kicked', store.now(), p.value.leaveCode ?? 3);
+    return ok(200, { task: trtcTaskView(store, task) });
+  }
+
+  const failover = /^\/__emulator\/tasks\/([^/]+)\/failover$/.exec(path);
+  if (failover && method === 'POST') {
+    const task = taskFrom(store, failover[1]);
+    if (!task) return error(404, 'no task with this taskId', 'taskId');
+    const r = store.failover(task);
+    return ok(r.ok ? 200 : 409, { ...(r.ok ? {} : { error: r.reason }), task: trtcTaskView(store, task) });
+  }
+
+  if (path === '/__emulator/faults') {
+    if (method === 'GET') return ok(200, { faults: deps.faults.list() });
+    if (method === 'DELETE') {
+      deps.faults.clear();
+      return ok(200, { faults: [] });
+    }
+    if (method === 'POST') {
+      const p = parse(trtcFaultSchema, body, 'fault');
+      if (!p.ok) return p.result;
+      return ok(201, { fault: deps.faults.add(p.value) });
+    }
+  }
+
+  if (path === '/__emulator/rooms') {
+    if (method === 'GET') return ok(200, { rooms: store.listRooms() });
+    if (method === 'POST') {
+      const p = parse(roomSchema, body, 'room');
+      if (!p.ok) return p.result;
+      const { sdkAppId, roomId, publishers, silentAnchors } = p.value;
+      return ok(200, { room: store.setRoom(sdkAppId ?? null, roomId, { publishers, silentAnchors }) });
+    }
+  }
+
+  if (route === 'GET /__emulator/apps/invalid') return ok(200, { invalidSdkAppIds: deps.apps.list() });
+  const app = /^\/__emulator\/apps\/(\d+)\/invalid$/.exec(path);
+  if (app && (method === 'POST' || method === 'DELETE')) {
+    if (method === 'POST') deps.apps.mark(app[1]);
+    else deps.apps.unmark(app[1]);
+    return ok(200, { sdkAppId: Number(app[1]), invalid: method === 'POST' });
+  }
+
+  const down = /^\/__emulator\/hosts\/([^/]+)\/down$/.exec(path);
+  if (down && method === 'POST') {
+    if (down[1] !== 'primary') return error(404, 'the TRTC emulator has one host: "primary"', 'host');
+    const p = parse(downSchema, body, 'host down request');
+    if (!p.ok) return p.result;
+    const ms = p.value.ms;
+    return { reply: { status: 200, body: { host: 'primary', downForMs: ms } }, after: () => deps.hostDown(ms) };
+  }
+
+  if (route === 'GET /__emulator/stats') return ok(200, deps.stats.snapshot((id) => store.liveCount(id)));
+
+  if (route === 'GET /__emulator/requests') {
+    const raw = query.get('since');
+    const since = raw === null || raw === '' ? 0 : Number(raw);
+    if (!Number.isFinite(since)) return error(400, 'must be epoch milliseconds', 'since');
+    return ok(200, { requests: deps.stats.requests(since) });
+  }
+
+  if (route === 'POST /__emulator/reset') {
+    store.reset();
+    deps.faults.clear();
+    deps.stats.reset();
+    deps.limiter.reset();
+    deps.apps.reset();
+    return ok(200, { ok: true });
+  }
+
+  return error(404, 'no such control route');
+}
