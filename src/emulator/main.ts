@@ -1,4 +1,5 @@
 import { DEFAULT_OPTIONS, startEmulator, type EmulatorOptions } from './server';
+import { runTrtcCli } from './trtc/cli';
 
 /**
  * CLI defaults differ from the library's only in the ports: a fixed primary port gives a hand-run emulator stable
@@ -42,6 +43,8 @@ export function usage(): string {
     '',
     ...lines,
     `  ${'--help'.padEnd(28)}show this help`,
+    '',
+    'With --vendor trtc it emulates Tencent TRTC cloud recording instead (--vendor trtc --help lists its flags).',
   ].join('\n');
 }
 
@@ -82,10 +85,31 @@ export function parseArgs(argv: string[]): Required<EmulatorOptions> | null {
   return opts;
 }
 
+/** Splits off `--vendor <agora|trtc>` (either form); without it the emulator is Agora's, as before. */
+export function splitVendor(argv: string[]): { vendor: 'agora' | 'trtc'; rest: string[] } {
+  const rest: string[] = [];
+  let vendor: string = 'agora';
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--vendor') vendor = argv[++i] ?? '';
+    else if (argv[i].startsWith('--vendor=')) vendor = argv[i].slice('--vendor='.length);
+    else rest.push(argv[i]);
+  }
+  if (vendor !== 'agora' && vendor !== 'trtc') throw new UsageError(`--vendor must be agora or trtc, got '${vendor}'`);
+  return { vendor, rest };
+}
+
 async function main(): Promise<void> {
+  let split: ReturnType<typeof splitVendor>;
+  try {
+    split = splitVendor(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  if (split.vendor === 'trtc') return runTrtcCli(split.rest);
   let opts: Required<EmulatorOptions> | null;
   try {
-    opts = parseArgs(process.argv.slice(2));
+    opts = parseArgs(split.rest);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`error: ${err.message}\n\n${usage()}\n`);

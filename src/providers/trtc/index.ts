@@ -1,0 +1,5 @@
+export { TrtcClient, TRTC_API_VERSION, TRTC_DEFAULT_BASE_URL } from './client';
+export { describeOutcome, TrtcCode, trtcErrorClass } from './outcome';
+export { mintUserSig } from './usersig';
+export * from './schemas';
+export * from './types';
