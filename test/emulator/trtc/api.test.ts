@@ -69,7 +69,7 @@ describe('envelope and gateway checks', () => {
       },
       body: JSON.stringify(body),
     });
-    expect((await other.json()).Response.Error.Code).toBe('AuthFailure.SecretIdNotFound');
+    expect(((await other.json()) as any).Response.Error.Code).toBe('AuthFailure.SecretIdNotFound');
   });
 
   test('a body altered after signing fails the signature', async () => {
@@ -81,7 +81,7 @@ describe('envelope and gateway checks', () => {
     expect(err((await ctx.c.raw('DescribeCloudRecording', null, { text: '{nope' })).body.Response)).toBe('InvalidParameter');
     const r = await fetch(ctx.emu.baseUrl + '/v1/x', { method: 'POST', body: '{}' });
     expect(r.status).toBe(404);
-    expect((await r.json()).Response.Error.Code).toBe('InvalidRequest');
+    expect(((await r.json()) as any).Response.Error.Code).toBe('InvalidRequest');
   });
 });
 
