@@ -5,8 +5,10 @@
  * SIGTERM stops it.
  */
 import { spawn, ChildProcess } from 'node:child_process';
+import path from 'node:path';
 
-const CWD = '/work/main';
+// This checkout's own emulator (a hard-coded /work/main would test another tree from a worktree or CI clone).
+const CWD = path.resolve(__dirname, '../..');
 let emulator: ChildProcess | undefined;
 let baseUrl = '';
 

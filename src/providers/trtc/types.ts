@@ -15,7 +15,7 @@ export interface TrtcClientConfig {
   timeoutMs?: number;
   /**
    * Requests per second per account (SecretId), evenly spaced and shared by every TrtcClient in this process
-   * (spec §3.1: 20 QPS per account). Default 20; 0 turns pacing off.
+   * (spec §3.1: 20 QPS per account). Default 19, one under the limit for jitter; 0 turns pacing off.
    */
   maxRequestsPerSecond?: number;
   /** Default true: check request bodies against the zod schemas before sending. */

@@ -1,4 +1,4 @@
-import { APP, createBody, sleep, uniqueRoom, useTrtcEmulator } from './support';
+import { AFTER_EXIT, APP, createBody, sleep, uniqueRoom, useTrtcEmulator } from './support';
 
 const ctx = useTrtcEmulator();
 const fault = (body: unknown) => ctx.c.control('POST', '/__emulator/faults', body);
@@ -88,7 +88,7 @@ describe('control API', () => {
     expect(r.status).toBe(200);
     expect(r.body.task).toMatchObject({ live: false, endReason: 'kicked', leaveCode: 100, status: 'Exited' });
     expect((await c.describe(id)).Status).toBe('Exited');
-    await sleep(350);
+    await sleep(AFTER_EXIT);
     expect((await c.describe(id)).Error.Code).toBe('ResourceNotFound');
     expect((await c.control('POST', `/__emulator/tasks/${encodeURIComponent(id)}/exit`)).status).toBe(409);
     expect((await c.control('POST', '/__emulator/tasks/nope/exit')).status).toBe(404);

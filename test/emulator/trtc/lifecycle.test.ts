@@ -1,7 +1,7 @@
 import { trtcBase64 } from '../../../src/emulator/trtc/naming';
-import { APP, COS, sleep, uniqueRoom, useTrtcEmulator } from './support';
+import { AFTER_EXIT, AFTER_JOIN, APP, COS, sleep, uniqueRoom, useTrtcEmulator } from './support';
 
-// startDelayMs 200: a created task is Idle for 200 ms, then pulls media if anyone publishes.
+// JOIN_MS: a created task is Idle that long, then pulls media if anyone publishes.
 const ctx = useTrtcEmulator();
 
 describe('task state', () => {
@@ -11,7 +11,7 @@ describe('task state', () => {
     const id = await c.create(room);
     const early = await c.describe(id);
     expect(early).toMatchObject({ TaskId: id, Status: 'Idle', StorageFileList: [] });
-    await sleep(300);
+    await sleep(AFTER_JOIN);
     const d = await c.describe(id);
     expect(d.Status).toBe('InProgress');
     const u = trtcBase64('anchor1');
@@ -29,7 +29,7 @@ describe('task state', () => {
     const room = uniqueRoom();
     await c.room(room, []);
     const id = await c.create(room, {}, { MaxIdleTime: 5 });
-    await sleep(300);
+    await sleep(AFTER_JOIN);
     expect((await c.describe(id)).Status).toBe('Idle');
     // fast-forward: the emulator is lazy, so we check the exit is stamped at create + 5 s
     await sleep(5000);
@@ -37,8 +37,8 @@ describe('task state', () => {
     const t = await c.task(id);
     expect(t).toMatchObject({ live: false, endReason: 'idle', leaveCode: 99 });
     expect(t.endedAt - t.createdAt).toBe(5000);
-    expect(['Exited', undefined]).toContain(d.Status); // inside or past the 300 ms Exited window
-    await sleep(350);
+    expect(['Exited', undefined]).toContain(d.Status); // inside or past the Exited window
+    await sleep(AFTER_EXIT);
     expect((await c.describe(id)).Error.Code).toBe('ResourceNotFound');
   }, 15_000);
 
@@ -47,7 +47,7 @@ describe('task state', () => {
     const room = uniqueRoom();
     await c.room(room, [], ['quiet']);
     const id = await c.create(room, {}, { MaxIdleTime: 5 });
-    await sleep(300);
+    await sleep(AFTER_JOIN);
     expect((await c.describe(id)).Status).toBe('Idle');
     await c.room(room, ['speaker']);
     const d = await c.describe(id);
@@ -59,7 +59,7 @@ describe('task state', () => {
     const { c } = ctx;
     const room = uniqueRoom();
     const id = await c.create(room, {}, { MaxIdleTime: 5 });
-    await sleep(250);
+    await sleep(AFTER_JOIN);
     await c.room(room, []);
     const left = Date.now();
     expect((await c.describe(id)).Status).toBe('Idle');
@@ -72,7 +72,7 @@ describe('task state', () => {
   test('Delete ends it (LeaveCode 0): Describe shows Exited, then ResourceNotFound; Modify/Delete on it → ResourceNotFound', async () => {
     const { c } = ctx;
     const id = await c.create(uniqueRoom());
-    await sleep(250);
+    await sleep(AFTER_JOIN);
     expect(await c.delete(id)).toEqual({ TaskId: id, RequestId: expect.any(String) });
     const d = await c.describe(id);
     expect(d.Status).toBe('Exited');
@@ -80,7 +80,7 @@ describe('task state', () => {
     expect((await c.delete(id)).Error.Code).toBe('ResourceNotFound');
     expect((await c.modify(id, { SubscribeStreamUserIds: {} })).Error.Code).toBe('ResourceNotFound');
     expect(await c.task(id)).toMatchObject({ endReason: 'deleted', leaveCode: 0 });
-    await sleep(350);
+    await sleep(AFTER_EXIT);
     expect((await c.describe(id)).Error.Code).toBe('ResourceNotFound');
   });
 
@@ -100,7 +100,7 @@ describe('file naming (spec §3.4)', () => {
   test('mixed mode: one <SdkAppId>_<RoomId>.m3u8 with empty UserId; string rooms are base64-encoded', async () => {
     const { c } = ctx;
     const id = await c.create('Room_A', { RoomIdType: 0 }, { RecordMode: 2 });
-    await sleep(250);
+    await sleep(AFTER_JOIN);
     const d = await c.describe(id);
     expect(d.StorageFileList).toEqual([{ UserId: '', FileName: `${APP}_${trtcBase64('Room_A')}.m3u8`, TrackType: 'audio_video', BeginTimeStamp: expect.any(Number) }]);
   });
@@ -111,7 +111,7 @@ describe('file naming (spec §3.4)', () => {
     await c.room(room, ['alice', 'bob']);
     const merged = await c.create(room, { StorageParams: { CloudStorage: { ...COS, FileNamePrefix: ['p1', 'p2'] } } }, { AvMerge: 1 });
     const audio = await c.create(room, { UserId: 'rec_audio' }, { StreamType: 1 });
-    await sleep(250);
+    await sleep(AFTER_JOIN);
     const m = await c.describe(merged);
     expect(m.StorageFileList.map((f: any) => [f.UserId, f.TrackType])).toEqual([['alice', 'audio_video'], ['bob', 'audio_video']]);
     expect(m.StorageFileList[0].FileName).toMatch(/__UserId_e_main_audio_video\.m3u8$/);
@@ -124,7 +124,7 @@ describe('file naming (spec §3.4)', () => {
     const room = uniqueRoom();
     await c.room(room, ['guest1', 'guest2', 'host']);
     const id = await c.create(room, {}, { SubscribeStreamUserIds: { SubscribeAudioUserIds: ['guest.*$'], UnSubscribeVideoUserIds: ['guest2'] } });
-    await sleep(250);
+    await sleep(AFTER_JOIN);
     const files = (await c.describe(id)).StorageFileList.map((f: any) => `${f.UserId}/${f.TrackType}`).sort();
     expect(files).toEqual(['guest1/audio', 'guest1/video', 'guest2/audio', 'host/video']);
   });
@@ -132,7 +132,7 @@ describe('file naming (spec §3.4)', () => {
   test('VOD tasks list no files in Describe', async () => {
     const { c } = ctx;
     const id = await c.create(uniqueRoom(), { StorageParams: { CloudVod: { TencentVod: {} } } });
-    await sleep(250);
+    await sleep(AFTER_JOIN);
     expect(await c.describe(id)).toMatchObject({ Status: 'InProgress', StorageFileList: [] });
   });
 });
@@ -142,13 +142,13 @@ describe('high availability re-pull', () => {
     const { c } = ctx;
     const room = uniqueRoom();
     const id = await c.create(room, {}, { RecordMode: 2 });
-    await sleep(250);
+    await sleep(AFTER_JOIN);
     for (const n of [1, 2, 3]) {
       const r = await c.control('POST', `/__emulator/tasks/${encodeURIComponent(id)}/failover`);
       expect(r.status).toBe(200);
       expect(r.body.task.ha).toBe(n);
       expect((await c.describe(id)).Status).toBe('Idle'); // rejoining
-      await sleep(250);
+      await sleep(AFTER_JOIN);
     }
     const names = (await c.describe(id)).StorageFileList.map((f: any) => f.FileName);
     expect(names).toEqual([`${APP}_${room}.m3u8`, `ha1_${APP}_${room}.m3u8`, `ha2_${APP}_${room}.m3u8`, `ha3_${APP}_${room}.m3u8`]);

@@ -39,10 +39,10 @@ test('20 QPS per account across all actions → RequestLimitExceeded (HTTP 200 e
 });
 
 test('ResourceExpiredHour: afterwards Describe/Modify/Delete fail with ResourceNotFound, the recording keeps running', async () => {
-  const c = await start({ hourMs: 50 });
+  const c = await start({ hourMs: 100 });
   const id = await c.create(uniqueRoom(), { ResourceExpiredHour: 6 });
   expect((await c.describe(id)).Status).toBe('InProgress');
-  await sleep(320);
+  await sleep(650);
   const d = await c.describe(id);
   expect(d.Error.Code).toBe('ResourceNotFound');
   expect(d.Error.Message).toContain('ResourceExpiredHour');

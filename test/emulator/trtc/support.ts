@@ -4,6 +4,11 @@ import { tc3Signature } from '../../../src/emulator/trtc/tc3';
 import { createHash } from 'node:crypto';
 
 export const APP = 1400188366;
+/** Emulator timings for tests: generous enough that a loaded 2-core machine still sees Idle right after Create. */
+export const JOIN_MS = 500;
+export const EXIT_MS = 800;
+export const AFTER_JOIN = JOIN_MS + 150;
+export const AFTER_EXIT = EXIT_MS + 100;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const COS = { Vendor: 0, Region: 'ap-shanghai', Bucket: 'rec-1250000000', AccessKey: 'AKIDcosaccess', SecretKey: 'cos-top-secret' };
 
@@ -121,7 +126,7 @@ export class TrtcTestClient {
 export function useTrtcEmulator(opts: TrtcEmulatorOptions = {}) {
   const ctx = {} as { emu: RunningTrtcEmulator; c: TrtcTestClient };
   beforeAll(async () => {
-    ctx.emu = await startTrtcEmulator({ startDelayMs: 200, qps: 1000, exitingMs: 300, ...opts });
+    ctx.emu = await startTrtcEmulator({ startDelayMs: JOIN_MS, qps: 1000, exitingMs: EXIT_MS, ...opts });
     ctx.c = new TrtcTestClient(ctx.emu);
   });
   afterAll(async () => {

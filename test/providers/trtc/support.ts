@@ -44,7 +44,7 @@ export async function control(emu: RunningTrtcEmulator, method: string, path: st
 export function useTrtc(opts: TrtcEmulatorOptions = {}) {
   const ctx = {} as { emu: RunningTrtcEmulator; client: TrtcClient };
   beforeAll(async () => {
-    ctx.emu = await startTrtcEmulator({ startDelayMs: 100, qps: 1000, exitingMs: 200, ...opts });
+    ctx.emu = await startTrtcEmulator({ startDelayMs: 500, qps: 1000, exitingMs: 800, ...opts });
     ctx.client = clientFor(ctx.emu);
   });
   afterAll(async () => {
