@@ -3,3 +3,4 @@ export { describeOutcome, TrtcCode, trtcErrorClass } from './outcome';
 export { mintUserSig } from './usersig';
 export * from './schemas';
 export * from './types';
+export { decodeTrtcFileBase64, parseRecordingFileName, roomIdInFileName, trtcFileBase64, type RecordingFileName } from './files';
