@@ -19,7 +19,7 @@
 import { parseArgs } from 'node:util';
 import { temporal } from '@temporalio/proto';
 import { workflowIdFor } from '../src/client';
-import { defaultTimings } from '../src/workflows/policy';
+import { commonTimings as defaultTimings } from '../src/contract/timings';
 import { RequestLog } from './lib/emulator-process';
 import { appIdFor, startRig } from './lib/rig';
 import { finish, loadavg, progress, table, type Row } from './lib/results';

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { LogEntry } from '../src/emulator/stats';
-import { defaultTimings } from '../src/workflows/policy';
+import { commonTimings as defaultTimings } from '../src/contract/timings';
 import type { EmulatorTask } from './lib/emulator-process';
 import { appIdFor, startRig } from './lib/rig';
 import { finish, loadavg, progress, table, type Row } from './lib/results';

@@ -59,7 +59,7 @@ export async function run(argv: string[]): Promise<void> {
     // A smaller V8 heap also shrinks the SDK's default workflow cache (≈ (heap − 200 MiB) · 600 / 1024).
     workerEnv: f['worker-heap-mib'] ? { NODE_OPTIONS: `--max-old-space-size=${Number(f['worker-heap-mib'])}` } : undefined,
   });
-  const budget = rig.config.agora.maxRequestsPerSecond;
+  const budget = rig.config.agora!.maxRequestsPerSecond;
   const samplers = [new ProcSampler('worker', rig.worker.pid), new ProcSampler('dev server', rig.server.pid), new ProcSampler('emulator', rig.emulator.pid)].map((s) => s.start());
   const loads: number[][] = [];
   const loadTimer = setInterval(() => loads.push(loadavg()), 10_000);

@@ -12,7 +12,9 @@
  */
 import { parseArgs } from 'node:util';
 import { AgoraClient, serverResponseView } from '../src/providers/agora';
-import { defaultTimings, deriveUids, isRecordingStatus } from '../src/workflows/policy';
+import { commonTimings as defaultTimings } from '../src/contract/timings';
+import { isRecordingStatus } from '../src/providers/agora/answers';
+import { deriveUids } from '../src/providers/agora/spec';
 import { appIdFor, startRig } from './lib/rig';
 import { finish, loadavg, progress, table } from './lib/results';
 import { rounded, sleep, summarize } from './lib/stats';
@@ -56,19 +58,19 @@ export async function run(argv: string[]): Promise<void> {
     maxConcurrent: total + 10,
     workerQps: f.qps === undefined ? undefined : Number(f.qps),
   });
-  const budget = rig.config.agora.maxRequestsPerSecond;
+  const budget = rig.config.agora!.maxRequestsPerSecond;
   const firstQueryDelayMs = defaultTimings.firstQueryDelayMs;
   // The project's client with the worker's settings, including its per-App-ID request pacing
   // (maxRequestsPerSecond; a client without that option simply ignores it).
   const bareConfig = {
-    baseUrls: rig.config.agora.baseUrls,
-    customerId: rig.config.agora.customerId,
-    customerSecret: rig.config.agora.customerSecret,
-    timeoutMs: rig.config.agora.timeoutMs,
+    baseUrls: rig.config.agora!.baseUrls,
+    customerId: rig.config.agora!.customerId,
+    customerSecret: rig.config.agora!.customerSecret,
+    timeoutMs: rig.config.agora!.timeoutMs,
     maxRequestsPerSecond: budget,
   };
   const bare = new AgoraClient(bareConfig);
-  const profile = rig.config.storageProfiles.default;
+  const profile = rig.config.agora!.storageProfiles.default;
   const tag = Date.now().toString(36);
 
   async function viaWorkflow(i: number): Promise<Sample> {
@@ -85,7 +87,7 @@ export async function run(argv: string[]): Promise<void> {
 
   async function viaBareScript(i: number): Promise<Sample> {
     const cname = `so_bare_${tag}_${i}`;
-    const uid = deriveUids(cname).primary;
+    const uid = deriveUids(cname, 1)[0];
     const t0 = Date.now();
     const s: Sample = { path: 'bare', i, cname, t0 };
     try {

@@ -64,13 +64,13 @@ export function lostUpdates(t: Tracked, outcome: Outcome, tasks: EmulatorTask[])
   const last = accepted[accepted.length - 1];
   if (!last) return problems;
   const segs = outcome.summary.segments;
-  const final = [...segs].reverse().find((s) => s.sid && s.confirmedAt);
+  const final = [...segs].reverse().find((s) => s.recorderId && s.confirmedAt);
   // Accepted but never applied (no confirmed recorder came after it): it stays desired; nothing to check on a recorder.
   if (!final || (!last.result!.applied && Date.parse(final.confirmedAt!) < last.sentAt)) return problems;
-  const task = tasks.find((x) => x.sid === final.sid);
+  const task = tasks.find((x) => x.sid === final.recorderId);
   const onRecorder = task?.subscriptions?.audioUidList?.subscribeAudioUids;
   if (JSON.stringify(onRecorder) !== JSON.stringify(last.uids)) {
-    problems.push(`update ${last.uids.join(',')} (${last.result!.applied ? 'applied' : 'kept'}) not in effect on the final recorder ${final.sid}: it has ${JSON.stringify(onRecorder ?? null)}`);
+    problems.push(`update ${last.uids.join(',')} (${last.result!.applied ? 'applied' : 'kept'}) not in effect on the final recorder ${final.recorderId}: it has ${JSON.stringify(onRecorder ?? null)}`);
   }
   return problems;
 }
@@ -121,7 +121,7 @@ export function endedStopped(extra?: (s: RecordingSummary, tasks: EmulatorTask[]
     const open = s.segments.filter((x) => !x.endedAt);
     if (open.length) problems.push(`${open.length} segment(s) left open`);
     for (const task of tasks) {
-      if (!s.segments.some((x) => x.sid === task.sid)) problems.push(`recorder ${task.sid} (uid ${task.uid}) is not in any segment`);
+      if (!s.segments.some((x) => x.recorderId === task.sid)) problems.push(`recorder ${task.sid} (uid ${task.uid}) is not in any segment`);
     }
     return [...problems, ...(extra ? extra(s, tasks, t) : [])];
   };

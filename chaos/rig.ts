@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { RecordingClient, workflowIdFor, type RecordingRequest, type RecordingState, type UpdateResult } from '../src/client';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server';
-import type { Timings } from '../src/workflows/policy';
+import type { Timings } from '../src/contract/timings';
 import { dataDir, startDevServer, type DevServer } from '../scripts/lib/dev-server';
 import { bundleWorkflows } from '../scripts/lib/worker-process';
 import { startWorkerProcess, type WorkerProcess } from '../scripts/lib/worker-process';
@@ -57,7 +57,7 @@ export interface SentUpdate {
 export interface Tracked {
   recordingId: string;
   channel: string;
-  uids: { primary: string; backup: string };
+  identities: string[];
   stopSentAt?: number;
   stopError?: string;
   updates: SentUpdate[];
@@ -118,8 +118,8 @@ export class Rig {
         // The shipped budget, shared by the two worker processes as a deployment of two would set it.
         workersPerAppId: 2,
         apps: { [APP_ID]: { appCertificate: 'c0ffeec0ffeec0ffeec0ffeec0ffee99' } },
+        storageProfiles: { default: STORAGE },
       },
-      storageProfiles: { default: STORAGE },
     };
   }
 
@@ -221,7 +221,7 @@ export class Rig {
     } as RecordingRequest;
     await this.client.startRecording(req);
     const state = await this.waitState(recordingId, () => true, 'the first state');
-    return { recordingId, channel, uids: state.uids, updates: [] };
+    return { recordingId, channel, identities: state.identities, updates: [] };
   }
 
   /** Sends updateSubscriptions and records the answer; a rejection is an answer, not a failure. */

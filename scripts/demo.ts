@@ -13,7 +13,7 @@ import { parseWorkerConfig } from '../src/config';
 import { startEmulator } from '../src/emulator/server';
 import { createLogger } from '../src/logger';
 import { createWorkers } from '../src/worker';
-import type { RecordingState } from '../src/workflows/messages';
+import type { RecordingState } from '../src/contract/messages';
 import { dataDir, startDevServer } from './lib/dev-server';
 
 const { values: flags } = parseArgs({
@@ -47,8 +47,8 @@ async function main(): Promise<void> {
       customerId: emulator.options.customerId,
       customerSecret: emulator.options.customerSecret,
       apps: { [APP_ID]: {} },
+      storageProfiles: { default: { vendor: 1, region: 0, bucket: 'demo-bucket', accessKey: 'demo-access-key', secretKey: 'demo-secret-key' } },
     },
-    storageProfiles: { default: { vendor: 1, region: 0, bucket: 'demo-bucket', accessKey: 'demo-access-key', secretKey: 'demo-secret-key' } },
   });
   const connection = await NativeConnection.connect({ address: server.address });
   const workers = await createWorkers(config, { connection, logger: createLogger([], 'warn') });
@@ -80,20 +80,20 @@ async function main(): Promise<void> {
 
     let state = await waitFor(client, recordingId, (s) => s.phase === 'recording');
     const first = state.segments[0];
-    say(`Recording: sid ${first.sid} on the primary uid ${first.uid} (status ${state.lastStatus})`);
+    say(`Recording: sid ${first.recorderId} on the primary uid ${first.identity} (status ${state.lastStatus})`);
 
-    say(`The emulator now kills recorder ${first.sid}...`);
-    await fetch(`${emulator.baseUrl}/__emulator/tasks/${first.sid}/exit`, { method: 'POST' });
+    say(`The emulator now kills recorder ${first.recorderId}...`);
+    await fetch(`${emulator.baseUrl}/__emulator/tasks/${first.recorderId}/exit`, { method: 'POST' });
     state = await waitFor(client, recordingId, (s) => s.segments.length >= 2 && s.phase === 'recording', 60_000);
     const second = state.segments[state.segments.length - 1];
-    say(`Detected (${first.endReason ?? state.segments[0].endReason}) and restarted: sid ${second.sid} on the backup uid ${second.uid}`);
+    say(`Detected (${first.endReason ?? state.segments[0].endReason}) and restarted: sid ${second.recorderId} on the backup uid ${second.identity}`);
 
     const summary = await client.stopRecording(recordingId, { reason: 'demo finished' });
     const tasks = (await (await fetch(`${emulator.baseUrl}/__emulator/tasks`)).json()) as { tasks: Array<{ live: boolean }> };
     const orphans = tasks.tasks.filter((t) => t.live).length;
     say('\nSegments:');
     for (const s of summary!.segments) {
-      say(`  #${s.index} uid ${s.uid} sid ${s.sid} ${s.confirmedAt ? 'confirmed' : 'unconfirmed'} ${s.startedAt} → ${s.endedAt}: ${s.endReason}; files ${s.files.join(', ') || '-'}`);
+      say(`  #${s.index} uid ${s.identity} sid ${s.recorderId} ${s.confirmedAt ? 'confirmed' : 'unconfirmed'} ${s.startedAt} → ${s.endedAt}: ${s.endReason}; files ${s.files.join(', ') || '-'}`);
     }
     say(`Uploading status: ${summary!.uploadingStatus}; recorders still live at the emulator: ${orphans}`);
     say(`Web UI: ${uiLink}`);

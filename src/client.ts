@@ -6,38 +6,28 @@
 import { Client, Connection, WorkflowIdConflictPolicy, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import {
-  InvalidInputError,
-  layoutSchema,
-  parseOrThrow,
-  recordingIdSchema,
-  recordingInputSchema,
-  subscriptionsSchema,
-  type Layout,
-  type RecordingInput,
-  type RecordingRequest,
-  type Subscriptions,
-} from './domain/input';
-import {
+  DEFAULT_TASK_QUEUE,
   PHASES,
   stateQuery,
   stopSignal,
   updateLayoutUpdate,
   updateSubscriptionsUpdate,
+  WORKFLOW_TYPE,
   type Phase,
   type RecordingState,
   type RecordingSummary,
+  type Segment,
   type UpdateResult,
-} from './workflows/messages';
-import { deriveUids, resolveTimings } from './workflows/policy';
-import { workflowIdFor } from './domain/ids';
+} from './contract/messages';
+import { recordingIdOf, workflowIdFor, type SettingName } from './contract/recorder';
+import { InvalidInputError, parseOrThrow, recordingIdSchema } from './contract/request';
+import { RecordingAppId, RecordingChannel, RecordingPhase, RecordingProvider } from './contract/search-attributes';
+import { identitiesFor, recordingRequestSchema, specOf, timingsFor, validateSetting, type RecordingRequest } from './providers/catalog';
+import type { Layout, Subscriptions } from './providers/agora/request';
 import type { recordingWorkflow } from './workflows/recording-workflow';
-import { RecordingAppId, RecordingChannel, RecordingPhase, RecordingProvider } from './workflows/search-attributes';
 
-export type { RecordingRequest, RecordingState, RecordingSummary, Subscriptions, Layout, UpdateResult, Phase };
-export { InvalidInputError };
-
-export const DEFAULT_TASK_QUEUE = 'recordings';
-export { workflowIdFor };
+export type { RecordingRequest, RecordingState, RecordingSummary, Segment, Subscriptions, Layout, UpdateResult, Phase };
+export { InvalidInputError, DEFAULT_TASK_QUEUE, workflowIdFor };
 
 export interface StartedRecording {
   recordingId: string;
@@ -60,9 +50,9 @@ export interface RecordingListItem {
   status: string;
   phase?: string;
   channel?: string;
-  appId?: string;
-  sid?: string;
-  uid?: string;
+  account?: string;
+  recorderId?: string;
+  identity?: string;
   restarts?: number;
   startTime: string;
 }
@@ -71,7 +61,8 @@ const phaseSchema = z.enum(PHASES);
 const listFilterSchema = z.strictObject({
   phase: phaseSchema.optional(),
   channel: z.string().min(1).optional(),
-  appId: z.string().min(1).optional(),
+  /** The provider account (Agora App ID). */
+  account: z.string().min(1).optional(),
   /** Only workflows still running (default true). */
   running: z.boolean().default(true),
   limit: z.number().int().min(1).max(10_000).default(100),
@@ -113,14 +104,16 @@ export class RecordingClient {
   }
 
   async startRecording(request: RecordingRequest): Promise<StartedRecording> {
-    const input = parseOrThrow(recordingInputSchema, request);
+    const input = parseOrThrow(recordingRequestSchema, request);
     try {
-      resolveTimings(input.timings, input.recordingConfig.maxIdleTime);
+      timingsFor(input);
     } catch (err) {
       throw new InvalidInputError((err as Error).message);
     }
     const workflowId = workflowIdFor(input.recordingId);
-    const handle = await this.temporal.workflow.start<typeof recordingWorkflow>('recordingWorkflow', {
+    const described = specOf(input).describe(input);
+    const identities = identitiesFor(input);
+    const handle = await this.temporal.workflow.start<typeof recordingWorkflow>(WORKFLOW_TYPE, {
       taskQueue: this.taskQueue,
       workflowId,
       args: [{ input }],
@@ -128,13 +121,25 @@ export class RecordingClient {
       typedSearchAttributes: [
         { key: RecordingPhase, value: 'acquiring' },
         { key: RecordingChannel, value: input.channel },
-        { key: RecordingAppId, value: input.appId },
+        { key: RecordingAppId, value: specOf(input).account(input) },
         { key: RecordingProvider, value: input.provider },
       ],
-      memo: recordingMemo(input),
+      // The memo and static details name things only (channel, identities, storage profile), never secrets.
+      memo: {
+        summary: `${described.summary}, identities ${identities.join(' / ')}`,
+        provider: input.provider,
+        channel: input.channel,
+        identities,
+        storageProfile: input.storageProfile,
+        ...described.memo,
+      },
       // Shown at the top of the workflow's page in the Web UI.
-      staticSummary: `${input.provider} ${input.mode} recording · channel ${input.channel}`,
-      staticDetails: startDetails(input),
+      staticSummary: described.summary,
+      staticDetails: [
+        ...described.details,
+        `**identities** ${identities.map((i) => `\`${i}\``).join(', ')}`,
+        ...(input.timings ? [`**timings overridden**: ${Object.keys(input.timings).join(', ')}`] : []),
+      ].join('\n\n'),
     });
     return { recordingId: input.recordingId, workflowId, runId: handle.firstExecutionRunId };
   }
@@ -147,13 +152,17 @@ export class RecordingClient {
   }
 
   async updateSubscriptions(recordingId: string, subscriptions: Subscriptions): Promise<UpdateResult> {
-    const s = parseOrThrow(subscriptionsSchema, subscriptions, 'subscriptions');
-    return rejectedWithReason(this.handle(recordingId).executeUpdate(updateSubscriptionsUpdate, { args: [s] }));
+    return this.changeSetting(recordingId, 'subscriptions', subscriptions);
   }
 
   async updateLayout(recordingId: string, layout: Layout): Promise<UpdateResult> {
-    const l = parseOrThrow(layoutSchema, layout, 'layout');
-    return rejectedWithReason(this.handle(recordingId).executeUpdate(updateLayoutUpdate, { args: [l] }));
+    return this.changeSetting(recordingId, 'layout', layout);
+  }
+
+  private async changeSetting(recordingId: string, name: SettingName, value: unknown): Promise<UpdateResult> {
+    const valid = validateSetting(name, value);
+    const update = name === 'layout' ? updateLayoutUpdate : updateSubscriptionsUpdate;
+    return rejectedWithReason(this.handle(recordingId).executeUpdate(update, { args: [valid] }));
   }
 
   async describeRecording(recordingId: string): Promise<RecordingDescription> {
@@ -176,24 +185,24 @@ export class RecordingClient {
 
   async listRecordings(filter: ListFilter = {}): Promise<RecordingListItem[]> {
     const f = parseOrThrow(listFilterSchema, filter, 'filter');
-    const clauses = [`WorkflowType = "recordingWorkflow"`];
+    const clauses = [`WorkflowType = "${WORKFLOW_TYPE}"`];
     if (f.running) clauses.push(`ExecutionStatus = "Running"`);
     if (f.phase) clauses.push(`RecordingPhase = "${f.phase}"`);
     if (f.channel) clauses.push(`RecordingChannel = ${JSON.stringify(f.channel)}`);
-    if (f.appId) clauses.push(`RecordingAppId = ${JSON.stringify(f.appId)}`);
+    if (f.account) clauses.push(`RecordingAppId = ${JSON.stringify(f.account)}`);
     const out: RecordingListItem[] = [];
     for await (const wf of this.temporal.workflow.list({ query: clauses.join(' AND ') })) {
       const sa = wf.searchAttributes as Record<string, unknown[] | undefined>;
       const first = <T>(k: string) => sa[k]?.[0] as T | undefined;
       out.push({
-        recordingId: wf.workflowId.replace(/^recording-/, ''),
+        recordingId: recordingIdOf(wf.workflowId),
         workflowId: wf.workflowId,
         status: wf.status.name,
         phase: first<string>('RecordingPhase'),
         channel: first<string>('RecordingChannel'),
-        appId: first<string>('RecordingAppId'),
-        sid: first<string>('RecordingSid'),
-        uid: first<string>('RecordingUid'),
+        account: first<string>('RecordingAppId'),
+        recorderId: first<string>('RecordingSid'),
+        identity: first<string>('RecordingUid'),
         restarts: first<number>('RecordingRestarts'),
         startTime: wf.startTime.toISOString(),
       });
@@ -205,26 +214,4 @@ export class RecordingClient {
   private handle(recordingId: string): WorkflowHandle<typeof recordingWorkflow> {
     return this.temporal.workflow.getHandle(workflowIdFor(parseOrThrow(recordingIdSchema, recordingId, 'recordingId')));
   }
-}
-
-/** The memo: a human summary an operator reads in the Web UI list and page. No secrets: names only. */
-function recordingMemo(input: RecordingInput): Record<string, unknown> {
-  const uids = input.uids ?? deriveUids(input.recordingId);
-  return {
-    summary: `${input.provider} ${input.mode} recording of channel "${input.channel}" (App ID ${input.appId}), uids ${uids.primary} / backup ${uids.backup}`,
-    channel: input.channel,
-    mode: input.mode,
-    uids,
-    storageProfile: input.storageProfile,
-  };
-}
-
-function startDetails(input: RecordingInput): string {
-  const uids = input.uids ?? deriveUids(input.recordingId);
-  return [
-    `**App ID** \`${input.appId}\` · **channel** \`${input.channel}\` · **mode** ${input.mode}`,
-    `**uids** primary \`${uids.primary}\`, backup \`${uids.backup}\``,
-    `**storage profile** ${input.storageProfile} · **maxIdleTime** ${input.recordingConfig.maxIdleTime} s`,
-    ...(input.timings ? [`**timings overridden**: ${Object.keys(input.timings).join(', ')}`] : []),
-  ].join('\n\n');
 }

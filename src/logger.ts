@@ -6,22 +6,22 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { recordingIdOf } from './domain/ids';
+import { REDACTED, redactText } from './redact';
+import { isRecordingWorkflowId, recordingIdOf } from './contract/recorder';
 
 /** The recording an activity works for; every line logged inside it (the HTTP client's too) gets these fields. */
 export const logContext = new AsyncLocalStorage<Record<string, string | undefined>>();
 
 export function createLogger(secrets: readonly string[] = [], level = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
-  const scrub = (s: string): string => secrets.reduce((acc, sec) => (sec.length >= 4 ? acc.split(sec).join('[redacted]') : acc), s);
   return pino(
     {
       level,
       base: { service: 'recording-orchestrator' },
       mixin: () => logContext.getStore() ?? {},
-      redact: { paths: ['*.customerSecret', '*.secretKey', '*.accessKey', '*.appCertificate', '*.token', '*.stsToken'], censor: '[redacted]' },
+      redact: { paths: ['*.customerSecret', '*.secretKey', '*.accessKey', '*.appCertificate', '*.token', '*.stsToken'], censor: REDACTED },
       // Last line of defence: a secret that slipped into a message or a field never leaves the process.
       hooks: {
-        streamWrite: (line: string) => scrub(line),
+        streamWrite: (line: string) => redactText(line, secrets),
       },
     },
     destination,
@@ -38,7 +38,7 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
 export function sdkLogger(logger: Logger): TemporalLogger {
   const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
     const workflowId = meta?.workflowId;
-    const ids = typeof workflowId === 'string' && workflowId.startsWith('recording-') && meta?.recordingId === undefined ? { recordingId: recordingIdOf(workflowId) } : {};
+    const ids = typeof workflowId === 'string' && isRecordingWorkflowId(workflowId) && meta?.recordingId === undefined ? { recordingId: recordingIdOf(workflowId) } : {};
     logger[LEVELS[level]]({ ...ids, ...meta }, message);
   };
   return {

@@ -7,14 +7,13 @@ import type { Client } from '@temporalio/client';
 import type { MetricMeter } from '@temporalio/common';
 import { Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import type { AgoraActivityDeps } from './activities/agora-activities';
 import { sdkLogger } from './logger';
-import { PHASES } from './workflows/messages';
-import { RecordingPhase } from './workflows/search-attributes';
+import { PHASES } from './contract/messages';
+import { RecordingPhase } from './contract/search-attributes';
 
 /** Seconds; the defaults stop at 10 s, and a confirmation may take 90 s, a restart gap minutes. */
 const BUCKETS: Record<string, number[]> = {
-  agora_request_latency: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  vendor_request_latency: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   recording_confirm_latency: [1, 2, 5, 10, 15, 30, 45, 60, 90, 120],
   recording_restart_gap: [1, 5, 10, 30, 60, 90, 120, 150, 180, 300, 600],
 };
@@ -34,19 +33,6 @@ export function installRuntime(logger: Logger, metricsPort?: number): void {
         : {}),
     },
   });
-}
-
-/** Counts every vendor call by op, outcome and HTTP status, with its latency; 429s get their own counter. */
-export function vendorCallMetrics(meter: MetricMeter): NonNullable<AgoraActivityDeps['onCall']> {
-  const requests = meter.createCounter('agora_requests', 'requests', 'Vendor REST calls by op, outcome and HTTP status');
-  const rateLimited = meter.createCounter('agora_rate_limited', 'requests', 'Vendor answers 429 (QPS over budget)');
-  const latency = meter.createHistogram('agora_request_latency', 'float', 's', 'Vendor call latency, failover attempts and QPS pacing included');
-  return (op, appId, outcome, ms) => {
-    const httpStatus = 'httpStatus' in outcome && outcome.httpStatus !== undefined ? String(outcome.httpStatus) : 'none';
-    requests.add(1, { op, app_id: appId, outcome: outcome.kind, http_status: httpStatus });
-    if (outcome.kind === 'rate-limited') rateLimited.add(1, { op, app_id: appId });
-    latency.record(ms / 1000, { op });
-  };
 }
 
 /**

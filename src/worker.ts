@@ -1,23 +1,23 @@
 /**
- * The recording worker: one workflow worker on the main task queue, plus one activity worker per
- * configured App ID on that App ID's own queue. The server rate-limits each activity queue
- * (maxTaskQueueActivitiesPerSecond), so vendor QPS stays bounded however many workers run.
+ * The recording worker: one workflow worker on the main task queue, plus, for every configured
+ * provider, one activity worker per account on that account's own queue. The server rate-limits
+ * each activity queue (maxTaskQueueActivitiesPerSecond), so vendor QPS stays bounded however many
+ * workers run.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createAgoraActivities } from './activities/agora-activities';
-import { configSecrets, loadWorkerConfig, type WorkerConfig } from './config';
-import { activityTaskQueue } from './domain/activities';
+import { recorderActivityInterceptors } from './activity-interceptors';
+import { configSecrets, configuredProviders, loadWorkerConfig, type WorkerConfig } from './config';
+import { activityTaskQueue } from './contract/recorder';
 import { createLogger } from './logger';
-import { installRuntime, startPhaseGauge, vendorCallMetrics } from './metrics';
-import { AgoraClient } from './providers/agora';
+import { installRuntime, startPhaseGauge } from './metrics';
+import { providerWorkers, type OpenedProvider, type ProviderWorker } from './providers/registry';
 
 export interface RecordingWorkers {
   workers: Worker[];
-  client: AgoraClient;
   /** Resolves when every worker has shut down. */
   run(): Promise<void>;
   shutdown(): void;
@@ -38,15 +38,6 @@ export const workflowsPath = path.join(__dirname, 'workflows');
 export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOptions = {}): Promise<RecordingWorkers> {
   const logger = opts.logger ?? createLogger(configSecrets(config));
   const connection = opts.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
-  const client = new AgoraClient({
-    baseUrls: config.agora.baseUrls,
-    customerId: config.agora.customerId,
-    customerSecret: config.agora.customerSecret,
-    timeoutMs: config.agora.timeoutMs,
-    maxRequestsPerSecond: config.agora.maxRequestsPerSecond / config.agora.workersPerAppId,
-    logger,
-  });
-  const activities = createAgoraActivities({ client, config, logger, onCall: vendorCallMetrics(Runtime.instance().metricMeter) });
   const common = { connection, namespace: config.temporal.namespace, ...(opts.identity ? { identity: opts.identity } : {}), ...opts.workerOptions };
 
   const workers: Worker[] = [
@@ -57,25 +48,34 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve(workflowsPath) }),
     }),
   ];
-  for (const appId of Object.keys(config.agora.apps)) {
-    workers.push(
-      await Worker.create({
-        ...common,
-        taskQueue: activityTaskQueue('agora', appId),
-        activities,
-        maxTaskQueueActivitiesPerSecond: config.agora.maxRequestsPerSecond,
-      }),
-    );
+  const opened: OpenedProvider[] = [];
+  const served: Record<string, string[]> = {};
+  for (const provider of configuredProviders(config)) {
+    const section = config[provider]!;
+    const pw = providerWorkers[provider] as ProviderWorker<typeof section>;
+    const { activities, close } = pw.open(section, logger);
+    opened.push({ activities, close });
+    served[provider] = pw.accounts(section);
+    for (const account of served[provider]) {
+      workers.push(
+        await Worker.create({
+          ...common,
+          taskQueue: activityTaskQueue(provider, account),
+          activities,
+          interceptors: { activity: [recorderActivityInterceptors(provider, account, logger, Runtime.instance().metricMeter)] },
+          maxTaskQueueActivitiesPerSecond: pw.maxRequestsPerSecond(section),
+        }),
+      );
+    }
   }
-  logger.info({ taskQueue: config.temporal.taskQueue, apps: Object.keys(config.agora.apps) }, 'recording workers created');
+  logger.info({ taskQueue: config.temporal.taskQueue, accounts: served }, 'recording workers created');
   return {
     workers,
-    client,
     run: async () => {
       try {
         await Promise.all(workers.map((w) => w.run()));
       } finally {
-        await client.close();
+        await Promise.all(opened.map((p) => p.close()));
         if (!opts.connection) await connection.close();
       }
     },

@@ -75,8 +75,8 @@ export async function startRig(o: RigOptions): Promise<Rig> {
       customerSecret,
       apps: Object.fromEntries(o.appIds.map((id) => [id, {}])),
       ...(o.workerQps !== undefined ? { maxRequestsPerSecond: o.workerQps } : {}),
+      storageProfiles: { default: { vendor: 1, region: 0, bucket: 'bench-bucket', accessKey: 'bench-access-key', secretKey: crypto.randomBytes(12).toString('hex') } },
     },
-    storageProfiles: { default: { vendor: 1, region: 0, bucket: 'bench-bucket', accessKey: 'bench-access-key', secretKey: crypto.randomBytes(12).toString('hex') } },
   };
   const config = parseWorkerConfig(raw);
   progress('bundling the workflow code…');
@@ -88,7 +88,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
     await worker.kill('SIGTERM');
     clearTimeout(timer);
   });
-  progress(`worker pid ${worker.pid}, ${o.appIds.length} App ID queue(s), budget ${config.agora.maxRequestsPerSecond} requests/s per App ID`);
+  progress(`worker pid ${worker.pid}, ${o.appIds.length} App ID queue(s), budget ${config.agora!.maxRequestsPerSecond} requests/s per App ID`);
 
   const client = await RecordingClient.connect({ address: server.address, namespace: server.namespace, taskQueue });
   onCleanup('client', () => client.close());

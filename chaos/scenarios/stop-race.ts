@@ -12,7 +12,7 @@ const noRecorder = endedStopped((_s, tasks) => check(tasks.length === 0, `expect
 const atMostOne = endedStopped((_s, tasks) => check(tasks.length <= 1, `expected at most 1 recorder, the emulator saw ${tasks.length}`));
 const exactlyOne = endedStopped((s, tasks) => [
   ...check(tasks.length === 1, `expected 1 recorder, the emulator saw ${tasks.length}`),
-  ...check(s.segments.some((x) => x.sid === tasks[0]?.sid), 'the recorder is not in the summary'),
+  ...check(s.segments.some((x) => x.recorderId === tasks[0]?.sid), 'the recorder is not in the summary'),
 ]);
 
 const cases: ChaosCase[] = [
@@ -40,7 +40,7 @@ const cases: ChaosCase[] = [
       const t = track(await rig.startRecording('stop-answer', {}, (ch) => rig.fault({ op: 'start', apply: true, delayMs: HOLD_MS, match: { cname: ch } })), exactlyOne);
       await rig.waitTaskLive(t.channel);
       const s = await rig.state(t.recordingId);
-      if (s?.segments.at(-1)?.sid) throw new Error('the workflow already knew the sid: the race was missed');
+      if (s?.segments.at(-1)?.recorderId) throw new Error('the workflow already knew the sid: the race was missed');
       await rig.stop(t);
     },
   },

@@ -15,8 +15,8 @@ type Extra = (s: RecordingSummary, tasks: EmulatorTask[], t: Tracked) => string[
 const restarts = (n: number): Extra => (s) => check(s.restarts === n, `expected ${n} restart(s), got ${s.restarts}`);
 const recorders = (n: number): Extra => (_s, tasks) => check(tasks.length === n, `expected ${n} recorder(s) at the emulator, saw ${tasks.length}`);
 const finalUid = (which: 'primary' | 'backup'): Extra => (s, _tasks, t) => {
-  const last = [...s.segments].reverse().find((x) => x.sid);
-  return check(last?.uid === t.uids[which], `expected the final recorder on the ${which} uid ${t.uids[which]}, got ${last?.uid}`);
+  const last = [...s.segments].reverse().find((x) => x.recorderId);
+  return check(last?.identity === t.identities[which === 'primary' ? 0 : 1], `expected the final recorder on the ${which} uid ${t.identities[which === 'primary' ? 0 : 1]}, got ${last?.identity}`);
 };
 const all = (...xs: Extra[]) => endedStopped((s, tasks, t) => xs.flatMap((x) => x(s, tasks, t)));
 
@@ -103,7 +103,7 @@ const cases: ChaosCase[] = [
         whileRecording: async (t) => {
           await rig.update(t, ['5002']);
           const s = await rig.state(t.recordingId);
-          await rig.control('POST', `/tasks/${s!.segments[0].sid}/exit`);
+          await rig.control('POST', `/tasks/${s!.segments[0].recorderId}/exit`);
           await rig.waitState(t.recordingId, (x) => x.segments.length === 2 && x.phase === 'recording', 'recording on the backup uid');
         },
       }),

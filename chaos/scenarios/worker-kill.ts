@@ -80,7 +80,7 @@ const cases: ChaosCase[] = [
       const other = ctx.rig.liveWorkers()[0];
       await ctx.rig.killWorker(other.identity);
       const killedAt = Date.now();
-      await ctx.rig.waitState(t.recordingId, (s) => s.phase === 'recording' && !!s.nextPollAt && Date.parse(s.nextPollAt) > killedAt + 1_000, 'a monitor poll after both kills', 60_000);
+      await ctx.rig.waitState(t.recordingId, (s) => s.phase === 'recording' && !!s.slots[0].nextPollAt && Date.parse(s.slots[0].nextPollAt) > killedAt + 1_000, 'a monitor poll after both kills', 60_000);
       await ctx.rig.update(t, ['2004', '2014']);
       await ctx.rig.stop(t);
     },

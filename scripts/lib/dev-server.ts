@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { recordingSearchAttributes } from '../../src/workflows/search-attributes';
+import { recordingSearchAttributes } from '../../src/contract/search-attributes';
 import { freePort } from './ports';
 import { ensureTemporalCli, repoRoot } from './temporal-cli';
 
@@ -46,7 +46,7 @@ export const recordingDynamicConfig = {
 
 /**
  * Starts `temporal server start-dev` with the project's search attributes registered and waits
- * until the frontend answers. The search attributes come from src/workflows/search-attributes.ts
+ * until the frontend answers. The search attributes come from src/contract/search-attributes.ts
  * so the server and the workflow cannot disagree on them.
  */
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {

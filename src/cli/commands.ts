@@ -1,10 +1,10 @@
 /** The CLI's commands: each validates its arguments fully before it connects to Temporal. */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { workflowIdFor, type RecordingClient, type RecordingRequest } from '../client';
-import { layoutSchema, recordingIdSchema, recordingInputSchema, subscriptionsSchema } from '../domain/input';
-import type { RecordingSummary } from '../workflows/messages';
-import { resolveTimings } from '../workflows/policy';
-import { PHASES } from '../workflows/messages';
+import { PHASES, type RecordingSummary } from '../contract/messages';
+import { recordingIdSchema } from '../contract/request';
+import { layoutSchema, subscriptionsSchema, type Layout, type Subscriptions } from '../providers/agora/request';
+import { recordingRequestSchema, timingsFor } from '../providers/catalog';
 import { int, issuesMessage, jsonObject, str, uidList, UsageError, type OptionSpecs, type Values } from './args';
 import { formatDescription, formatList, formatStarted, formatSummary, formatUpdate, json } from './format';
 
@@ -52,8 +52,7 @@ const start: Command = {
     'app-id': { type: 'string', value: 'APPID', help: 'Agora App ID; required' },
     channel: { type: 'string', value: 'NAME', help: 'channel to record; required' },
     mode: { type: 'string', value: 'MODE', help: 'mix | individual | web (default mix)' },
-    uid: { type: 'string', value: 'UID', help: 'primary recorder uid (with --backup-uid; default: generated)' },
-    'backup-uid': { type: 'string', value: 'UID', help: 'backup recorder uid, used after a uid conflict' },
+    identities: { type: 'string', value: 'UIDS', help: 'recorder uids taken in turn on restarts, comma-separated, at least 2 (default: derived from the recording id)' },
     'storage-profile': { type: 'string', value: 'NAME', help: 'storage profile in the worker config (default "default")' },
     'max-idle-time': { type: 'string', value: 'S', help: 'seconds without hosts before the vendor ends the recorder (default 300)' },
     'subscribe-audio': { type: 'string', value: 'UIDS', help: 'comma-separated uids (or #allstream#) to record audio from' },
@@ -62,7 +61,7 @@ const start: Command = {
   },
   examples: [
     'start --recording-id class-42 --app-id a0b1c2d3 --channel room_42',
-    `start --recording-id c42 --app-id a0b1c2d3 --channel room_42 --uid 9001 --backup-uid 9002 --options-json '{"layout":{"mixedVideoLayout":1}}'`,
+    `start --recording-id c42 --app-id a0b1c2d3 --channel room_42 --identities 9001,9002 --options-json '{"layout":{"mixedVideoLayout":1}}'`,
   ],
   async run(ctx) {
     const v = ctx.values;
@@ -79,10 +78,8 @@ const start: Command = {
     for (const [field, flag] of [['recordingId', '--recording-id'], ['appId', '--app-id'], ['channel', '--channel']]) {
       if (req[field] === undefined) throw new UsageError(`missing required option ${flag} (${field})`);
     }
-    const uid = str(v, 'uid');
-    const backup = str(v, 'backup-uid');
-    if ((uid === undefined) !== (backup === undefined)) throw new UsageError(uid === undefined ? '--backup-uid needs --uid (uids.primary)' : '--uid needs --backup-uid (uids.backup)');
-    if (uid !== undefined) req.uids = { primary: uid, backup };
+    const identities = uidList(v, 'identities');
+    if (identities) req.identities = identities;
     const maxIdle = int(v, 'max-idle-time', 5, 2_592_000);
     if (maxIdle !== undefined) req.recordingConfig = { ...(req.recordingConfig as object | undefined), maxIdleTime: maxIdle };
     const audio = uidList(v, 'subscribe-audio');
@@ -91,7 +88,7 @@ const start: Command = {
       req.subscriptions = { ...(req.subscriptions as object | undefined), ...(audio && { subscribeAudioUids: audio }), ...(video && { subscribeVideoUids: video }) };
     }
 
-    const parsed = recordingInputSchema.safeParse(req);
+    const parsed = recordingRequestSchema.safeParse(req);
     if (!parsed.success) {
       throw new UsageError(
         issuesMessage(parsed.error, {
@@ -99,8 +96,7 @@ const start: Command = {
           appId: '--app-id',
           channel: '--channel',
           mode: '--mode',
-          'uids.primary': '--uid',
-          'uids.backup': '--backup-uid',
+          identities: '--identities',
           storageProfile: '--storage-profile',
           'recordingConfig.maxIdleTime': '--max-idle-time',
           'subscriptions.subscribeAudioUids': '--subscribe-audio',
@@ -109,13 +105,11 @@ const start: Command = {
       );
     }
     try {
-      resolveTimings(parsed.data.timings, parsed.data.recordingConfig.maxIdleTime);
+      timingsFor(parsed.data);
     } catch (err) {
       throw new UsageError(`invalid input: ${(err as Error).message}`);
     }
-    const started = await (await ctx.client()).startRecording(req as RecordingRequest);
-    ctx.out(ctx.json ? json(started) : formatStarted(started));
-    return 0;
+    return print(ctx, await (await ctx.client()).startRecording(req as RecordingRequest), formatStarted);
   },
 };
 
@@ -162,20 +156,13 @@ const update: Command = {
   },
   examples: ['update class-42 --subscribe-audio 1001,1002 --unsubscribe-video 1003', `update class-42 --json '{"subscribeVideoUids":["#allstream#"]}'`],
   async run(ctx) {
-    const id = recordingId(ctx);
-    const v = ctx.values;
-    const body = str(v, 'json-body');
-    const subs: Record<string, unknown> = body ? jsonObject(body, '--json') : {};
+    const subs = jsonBody(ctx);
     for (const [field, flag] of Object.entries(subscriptionFlags)) {
-      const list = uidList(v, flag.slice(2));
+      const list = uidList(ctx.values, flag.slice(2));
       if (list) subs[field] = list;
     }
     if (!Object.keys(subs).length) throw new UsageError('update needs one of --subscribe-audio, --unsubscribe-audio, --subscribe-video, --unsubscribe-video or --json JSON');
-    const parsed = subscriptionsSchema.safeParse(subs);
-    if (!parsed.success) throw new UsageError(issuesMessage(parsed.error, subscriptionFlags, v, 'subscriptions'));
-    const result = await (await ctx.client()).updateSubscriptions(id, parsed.data);
-    ctx.out(ctx.json ? json(result) : formatUpdate(result));
-    return 0;
+    return sendSetting(ctx, 'subscriptions', subs, subscriptionFlags);
   },
 };
 
@@ -190,20 +177,35 @@ const layout: Command = {
   },
   examples: ['layout class-42 --layout 1', `layout class-42 --json '{"mixedVideoLayout":2,"maxResolutionUid":"1001"}'`],
   async run(ctx) {
-    const id = recordingId(ctx);
-    const v = ctx.values;
-    const body = str(v, 'json-body');
-    const l: Record<string, unknown> = body ? jsonObject(body, '--json') : {};
-    const n = int(v, 'layout', 0, 3);
+    const l = jsonBody(ctx);
+    const n = int(ctx.values, 'layout', 0, 3);
     if (n !== undefined) l.mixedVideoLayout = n;
     if (!Object.keys(l).length) throw new UsageError('layout needs --layout N or --json JSON');
-    const parsed = layoutSchema.safeParse(l);
-    if (!parsed.success) throw new UsageError(issuesMessage(parsed.error, { mixedVideoLayout: '--layout' }, v, 'layout'));
-    const result = await (await ctx.client()).updateLayout(id, parsed.data);
-    ctx.out(ctx.json ? json(result) : formatUpdate(result));
-    return 0;
+    return sendSetting(ctx, 'layout', l, { mixedVideoLayout: '--layout' });
   },
 };
+
+/** The object given with --json (a file or inline JSON), or an empty one. */
+function jsonBody(ctx: CommandContext): Record<string, unknown> {
+  const body = str(ctx.values, 'json-body');
+  return body ? jsonObject(body, '--json') : {};
+}
+
+/** Validates a setting, naming the flag that set each bad field, then sends it and prints the answer. */
+async function sendSetting(ctx: CommandContext, name: 'subscriptions' | 'layout', value: Record<string, unknown>, flags: Record<string, string>): Promise<number> {
+  const id = recordingId(ctx);
+  const parsed = (name === 'layout' ? layoutSchema : subscriptionsSchema).safeParse(value);
+  if (!parsed.success) throw new UsageError(issuesMessage(parsed.error, flags, ctx.values, name));
+  const client = await ctx.client();
+  const result = name === 'layout' ? await client.updateLayout(id, parsed.data as Layout) : await client.updateSubscriptions(id, parsed.data as Subscriptions);
+  return print(ctx, result, formatUpdate);
+}
+
+/** JSON with --json, the human form otherwise; exit code 0. */
+function print<T>(ctx: CommandContext, value: T, human: (v: T) => string): number {
+  ctx.out(ctx.json ? json(value) : human(value));
+  return 0;
+}
 
 const describe: Command = {
   summary: "show a recording's state (--json: the state object exactly)",
@@ -244,9 +246,8 @@ const list: Command = {
     const appId = str(v, 'app-id');
     for (const [flag, value] of [['--channel', channel], ['--app-id', appId]]) if (value === '') throw new UsageError(`${flag}: must not be empty`);
     const limit = int(v, 'limit', 1, 10_000);
-    const items = await (await ctx.client()).listRecordings({ phase: phase as never, channel, appId, running: v.all !== true, limit });
-    ctx.out(ctx.json ? json(items) : formatList(items));
-    return 0;
+    const items = await (await ctx.client()).listRecordings({ phase: phase as never, channel, account: appId, running: v.all !== true, limit });
+    return print(ctx, items, formatList);
   },
 };
 

@@ -1,6 +1,5 @@
 /** Human-readable output. Machine output is plain JSON.stringify of the client's objects. */
-import type { RecordingDescription, RecordingListItem, RecordingState, RecordingSummary, StartedRecording, UpdateResult } from '../client';
-import type { Segment } from '../workflows/messages';
+import type { RecordingDescription, RecordingListItem, RecordingState, RecordingSummary, Segment, StartedRecording, UpdateResult } from '../client';
 
 export const json = (value: unknown): string => JSON.stringify(value, null, 2);
 
@@ -23,7 +22,7 @@ export function formatStarted(s: StartedRecording): string {
 }
 
 function segmentLine(s: Segment): string {
-  const parts = [`#${s.index}`, `uid ${s.uid}`, `sid ${s.sid ?? '-'}`];
+  const parts = [`#${s.index}`, `lane ${s.lane}`, `identity ${s.identity}`, `recorder ${s.recorderId ?? '-'}`];
   if (s.startedAt) parts.push(`started ${s.startedAt}`);
   if (s.endedAt) parts.push(`ended ${s.endedAt}${s.endReason ? ` (${s.endReason})` : ''}`);
   parts.push(`${s.files.length} file(s)`);
@@ -36,7 +35,7 @@ export function formatSummary(s: RecordingSummary): string {
   const head = rows([
     ['Recording', s.recordingId],
     ['Status', s.status + (s.stopReason ? ` (${s.stopReason})` : '')],
-    ['Channel', `${s.channel} (App ID ${s.appId}, mode ${s.mode})`],
+    ['Channel', `${s.channel} (${s.provider} account ${s.account})`],
     ['Restarts', String(s.restarts)],
     ['Uploading', s.uploadingStatus ?? 'unknown'],
     ['Stop uncertain', s.stopUncertain],
@@ -49,7 +48,7 @@ export function formatSummary(s: RecordingSummary): string {
 
 export function formatUpdate(r: UpdateResult): string {
   if (!r.applied) return `kept; applied when a recorder next starts: ${r.detail}`;
-  return `applied to the live recorder: ${r.detail}${r.sid && !r.detail.includes(r.sid) ? ` (sid ${r.sid})` : ''}`;
+  return `applied to the live recorder: ${r.detail}${r.recorderId && !r.detail.includes(r.recorderId) ? ` (recorder ${r.recorderId})` : ''}`;
 }
 
 export function formatDescription(d: RecordingDescription): string {
@@ -64,15 +63,15 @@ export function formatDescription(d: RecordingDescription): string {
   return rows([
     ...head,
     ['Phase', s.phase],
-    ['Channel', `${s.channel} (App ID ${s.appId}, mode ${s.mode})`],
-    ['UIDs', `primary ${s.uids.primary}, backup ${s.uids.backup} (${s.uidSwitches} switch(es))`],
+    ['Channel', `${s.channel} (${s.provider} account ${s.account})`],
+    ['Identities', `${s.identities.join(', ')} (${s.slots.map((slot) => slot.switches).join('+')} switch(es))`],
     ['Segment', seg ? segmentLine(seg) : 'none yet'],
     ['Segments', String(s.segments.length)],
-    ['Restarts', `${s.restarts} (consecutive failures ${s.consecutiveFailures})`],
+    ['Restarts', `${s.restarts} (consecutive failures ${s.slots.map((slot) => slot.consecutiveFailures).join('+')})`],
     ['Last status', s.lastStatus === undefined ? '-' : String(s.lastStatus)],
     ['Last error', s.lastError ?? '-'],
     ['Waiting', s.waiting ? `${s.waiting.reason} until ${when(s.waiting.until)}` : '-'],
-    ['Next poll', when(s.nextPollAt) ?? '-'],
+    ['Next poll', when(s.slots.find((slot) => slot.nextPollAt)?.nextPollAt) ?? '-'],
     ['Stop requested', s.stopRequestedAt ? `${s.stopRequestedAt}${s.stopReason ? ` (${s.stopReason})` : ''}` : undefined],
     ['Subscriptions', s.desired.subscriptions ? `v${s.desired.subscriptionsVersion} ${JSON.stringify(s.desired.subscriptions)}` : undefined],
     ['Layout', s.desired.layout ? `v${s.desired.layoutVersion} ${JSON.stringify(s.desired.layout)}` : undefined],
@@ -82,8 +81,8 @@ export function formatDescription(d: RecordingDescription): string {
 
 export function formatList(items: RecordingListItem[]): string {
   if (!items.length) return 'no recordings';
-  const header = ['RECORDING ID', 'STATUS', 'PHASE', 'CHANNEL', 'APP ID', 'UID', 'SID', 'RESTARTS', 'STARTED'];
-  const table = items.map((i) => [i.recordingId, i.status, i.phase ?? '-', i.channel ?? '-', i.appId ?? '-', i.uid ?? '-', i.sid ?? '-', String(i.restarts ?? 0), i.startTime]);
+  const header = ['RECORDING ID', 'STATUS', 'PHASE', 'CHANNEL', 'ACCOUNT', 'IDENTITY', 'RECORDER', 'RESTARTS', 'STARTED'];
+  const table = items.map((i) => [i.recordingId, i.status, i.phase ?? '-', i.channel ?? '-', i.account ?? '-', i.identity ?? '-', i.recorderId ?? '-', String(i.restarts ?? 0), i.startTime]);
   const widths = header.map((h, c) => Math.max(h.length, ...table.map((r) => r[c].length)));
   return [header, ...table].map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')).join('\n');
 }

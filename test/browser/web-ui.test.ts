@@ -54,11 +54,11 @@ describe('Temporal Web UI (browser)', () => {
     const first = await waitFor(
       async () => {
         const { state } = await env.client.describeRecording(target.id);
-        return state?.phase === 'recording' && state.segments.at(-1)?.sid ? state : undefined;
+        return state?.phase === 'recording' && state.segments.at(-1)?.recorderId ? state : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 200, what: `${workflowId} in phase "recording" with a sid` },
     );
-    const firstSid = first.segments.at(-1)!.sid!;
+    const firstSid = first.segments.at(-1)!.recorderId!;
     const killed = await fetch(`${env.emulator.altBaseUrl}/__emulator/tasks/${firstSid}/exit`, { method: 'POST' });
     expect(killed.status).toBe(200);
 
@@ -66,14 +66,14 @@ describe('Temporal Web UI (browser)', () => {
     const listed = await waitFor(
       async () => {
         const [item] = await env.client.listRecordings({ channel: target.channel });
-        return item?.phase === 'recording' && item.restarts === 1 && item.sid && item.sid !== firstSid ? item : undefined;
+        return item?.phase === 'recording' && item.restarts === 1 && item.recorderId && item.recorderId !== firstSid ? item : undefined;
       },
       { timeoutMs: 45_000, intervalMs: 250, what: `${workflowId} listed in phase "recording" after one restart` },
     );
-    const sid = listed.sid!;
+    const sid = listed.recorderId!;
     const { state } = await env.client.describeRecording(target.id);
     expect(state?.phase).toBe('recording');
-    expect(state?.segments.map((s) => s.sid)).toEqual([firstSid, sid]);
+    expect(state?.segments.map((s) => s.recorderId)).toEqual([firstSid, sid]);
 
     const page = await browser!.newPage({ viewport: { width: 1680, height: 600 } });
     page.setDefaultTimeout(UI_TIMEOUT_MS);
@@ -140,7 +140,7 @@ describe('Temporal Web UI (browser)', () => {
       const shown = JSON.parse((await raw.textContent()) ?? '') as NonNullable<typeof state>;
       expect(shown.phase).toBe('recording');
       expect(shown.restarts).toBe(1);
-      expect(shown.segments.map((s) => s.sid)).toEqual([firstSid, sid]);
+      expect(shown.segments.map((s) => s.recorderId)).toEqual([firstSid, sid]);
       expect(shown.segments[0].endReason).toBeTruthy();
     } catch (err) {
       await saveFailure(page);

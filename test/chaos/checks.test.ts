@@ -32,7 +32,7 @@ const summary = (segments: Array<Partial<RecordingSummary['segments'][number]>>,
   } as RecordingSummary,
 });
 
-const tracked = (updates: Tracked['updates']): Tracked => ({ recordingId: 'x', channel: 'c', uids: { primary: '1', backup: '2' }, updates });
+const tracked = (updates: Tracked['updates']): Tracked => ({ recordingId: 'x', channel: 'c', identities: ['1', '2'], updates });
 
 describe('chaos checks', () => {
   it('overlaps: back-to-back recorders are fine, any shared instant (or two still live) is a duplicate', () => {
@@ -43,7 +43,7 @@ describe('chaos checks', () => {
   });
 
   it('lostUpdates: the last accepted update must be on the final confirmed recorder', () => {
-    const final = summary([{ sid: 's1', confirmedAt: new Date(1_000).toISOString() }]);
+    const final = summary([{ recorderId: 's1', confirmedAt: new Date(1_000).toISOString() }]);
     const applied = (uids: string[], sentAt = 2_000) => ({ uids, sentAt, result: { applied: true, detail: '' } });
     expect(lostUpdates(tracked([applied(['1']), applied(['2'])]), final, [task('s1', 0, 5_000, ['2'])])).toEqual([]);
     expect(lostUpdates(tracked([applied(['1']), applied(['2'])]), final, [task('s1', 0, 5_000, ['1'])])).toHaveLength(1);
@@ -56,10 +56,10 @@ describe('chaos checks', () => {
   });
 
   it('endedStopped: an uncertain stop, an open segment or a recorder no segment knows are problems', () => {
-    const ok = summary([{ sid: 's1' }]);
+    const ok = summary([{ recorderId: 's1' }]);
     expect(endedStopped()(ok, [task('s1', 0, 10)], tracked([]))).toEqual([]);
-    expect(endedStopped()(summary([{ sid: 's1' }], { stopUncertain: 'stop kept failing' }), [task('s1', 0, 10)], tracked([]))).toHaveLength(1);
-    expect(endedStopped()(summary([{ sid: 's1', endedAt: undefined }]), [task('s1', 0, 10)], tracked([]))).toHaveLength(1);
+    expect(endedStopped()(summary([{ recorderId: 's1' }], { stopUncertain: 'stop kept failing' }), [task('s1', 0, 10)], tracked([]))).toHaveLength(1);
+    expect(endedStopped()(summary([{ recorderId: 's1', endedAt: undefined }]), [task('s1', 0, 10)], tracked([]))).toHaveLength(1);
     expect(endedStopped()(ok, [task('s1', 0, 10), task('zz', 20, 30)], tracked([]))).toHaveLength(1);
   });
 });

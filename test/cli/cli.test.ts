@@ -61,7 +61,7 @@ describe('CLI', () => {
   it('starts, describes, lists, updates and stops a recording', async () => {
     const id = newId();
     const channel = `room_${id}`;
-    const started = await cli('start', '--recording-id', id, '--app-id', APP_ID, '--channel', channel, '--uid', '4001', '--backup-uid', '4002', '--options-json', optionsJson, '--json');
+    const started = await cli('start', '--recording-id', id, '--app-id', APP_ID, '--channel', channel, '--identities', '4001,4002', '--options-json', optionsJson, '--json');
     expect(started).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(started.stdout)).toMatchObject({ recordingId: id, workflowId: `recording-${id}` });
 
@@ -71,15 +71,15 @@ describe('CLI', () => {
       const s = JSON.parse(r.stdout) as RecordingState;
       return s.phase === 'recording' ? s : undefined;
     });
-    expect(state).toMatchObject({ recordingId: id, channel, uids: { primary: '4001', backup: '4002' } });
-    const sid = state.segments[0].sid!;
+    expect(state).toMatchObject({ recordingId: id, channel, identities: ['4001', '4002'] });
+    const sid = state.segments[0].recorderId!;
     expect(sid).toMatch(/^[0-9a-f]{32}$/);
 
     const text = await cli('describe', id);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/Phase:\s+recording/);
-    expect(text.stdout).toContain(`primary 4001, backup 4002`);
-    expect(text.stdout).toContain(`sid ${sid}`);
+    expect(text.stdout).toMatch(/Identities:\s+4001, 4002/);
+    expect(text.stdout).toContain(`recorder ${sid}`);
     expect(text.stdout).toMatch(/Next poll:/);
 
     const item = await poll('list --phase recording', async () => {
@@ -87,7 +87,7 @@ describe('CLI', () => {
       expect(r.code).toBe(0);
       return (JSON.parse(r.stdout) as RecordingListItem[]).find((i) => i.recordingId === id);
     });
-    expect(item).toMatchObject({ status: 'RUNNING', phase: 'recording', channel, appId: APP_ID });
+    expect(item).toMatchObject({ status: 'RUNNING', phase: 'recording', channel, account: APP_ID });
     const table = await cli('list', '--channel', channel);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^RECORDING ID\s+STATUS\s+PHASE/);
@@ -95,7 +95,7 @@ describe('CLI', () => {
 
     const upd = await cli('update', id, '--subscribe-audio', '1001,1002', '--unsubscribe-video', '1003', '--json');
     expect(upd).toMatchObject({ code: 0, stderr: '' });
-    expect(JSON.parse(upd.stdout) as UpdateResult).toMatchObject({ applied: true, sid });
+    expect(JSON.parse(upd.stdout) as UpdateResult).toMatchObject({ applied: true, recorderId: sid });
     const updBody = await cli('update', id, '--json', '{"subscribeVideoUids":["#allstream#"]}');
     expect(updBody.code).toBe(0);
     expect(updBody.stdout).toMatch(/^applied to the live recorder/);
@@ -153,7 +153,7 @@ describe('CLI', () => {
     expect(r.stdout).toMatch(new RegExp(`^Usage: .* ${command} `));
     for (const opt of ['--address', '--namespace', '--task-queue', '--json']) expect(r.stdout).toContain(opt);
     const own: Record<string, string[]> = {
-      start: ['--recording-id', '--app-id', '--channel', '--mode', '--uid', '--backup-uid', '--storage-profile', '--max-idle-time', '--subscribe-audio', '--subscribe-video', '--options-json'],
+      start: ['--recording-id', '--app-id', '--channel', '--mode', '--identities', '--storage-profile', '--max-idle-time', '--subscribe-audio', '--subscribe-video', '--options-json'],
       stop: ['--reason', '--no-wait'],
       update: ['--subscribe-audio', '--unsubscribe-audio', '--subscribe-video', '--unsubscribe-video'],
       layout: ['--layout'],
@@ -180,10 +180,10 @@ describe('CLI', () => {
     const cases: Array<[string, (id: string) => string[], RegExp]> = [
       ['unknown option', (id) => [...base(id), '--channel', 'room', '--bogus'], /unknown option --bogus/],
       ['missing --channel', (id) => base(id), /missing required option --channel/],
-      ['uid "0"', (id) => [...base(id), '--channel', 'room', '--uid', '0', '--backup-uid', '2'], /uids\.primary \(--uid\): must be .*1\.\.4294967295/],
+      ['uid "0"', (id) => [...base(id), '--channel', 'room', '--identities', '0,2'], /identities\.0 \(--identities\): must be .*1\.\.4294967295/],
       ['--mode foo', (id) => [...base(id), '--channel', 'room', '--mode', 'foo'], /mode \(--mode\):.*"mix"/],
       ["a channel with '/'", (id) => [...base(id), '--channel', 'room/1'], /channel \(--channel\): has a character outside/],
-      ['--uid without --backup-uid', (id) => [...base(id), '--channel', 'room', '--uid', '5'], /--backup-uid/],
+      ['one identity only', (id) => [...base(id), '--channel', 'room', '--identities', '5'], /identities \(--identities\): needs at least 2/],
       ['--max-idle-time not a number', (id) => [...base(id), '--channel', 'room', '--max-idle-time', 'soon'], /--max-idle-time: must be an integer/],
       ['timings above maxIdleTime', (id) => ['start', '--recording-id', id, '--app-id', APP_ID, '--channel', 'room', '--max-idle-time', '5'], /monitorIntervalMs/],
       ['--options-json not JSON', (id) => [...base(id), '--channel', 'room', '--options-json', '{nope'], /--options-json: invalid JSON/],

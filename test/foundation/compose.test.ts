@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { recordingSearchAttributes } from '../../src/workflows/search-attributes';
+import { recordingSearchAttributes } from '../../src/contract/search-attributes';
 
 /** No Docker engine runs here, so docker-compose.yml is checked for consistency instead. */
 const root = path.resolve(__dirname, '../..');

@@ -44,8 +44,8 @@ describe('worker process: metrics, logs and what the Web UI shows', () => {
           customerSecret: SECRETS.customerSecret,
           timeoutMs: 2_000,
           apps: { [APP_ID]: { appCertificate: SECRETS.appCertificate } },
+          storageProfiles: { default: { vendor: 1, region: 0, bucket: 'b', accessKey: SECRETS.accessKey, secretKey: SECRETS.secretKey } },
         },
-        storageProfiles: { default: { vendor: 1, region: 0, bucket: 'b', accessKey: SECRETS.accessKey, secretKey: SECRETS.secretKey } },
         metricsPort,
       },
     });
@@ -76,14 +76,14 @@ describe('worker process: metrics, logs and what the Web UI shows', () => {
     await waitFor(async () => value(await scrape(), 'recordings', { phase: 'recording' }) >= 1, { timeoutMs: 40_000, intervalMs: 1_000, what: 'recordings{phase="recording"}' });
 
     await control('POST', '/faults', { op: 'query', httpStatus: 429, times: 1, match: { cname: channel } });
-    await control('POST', `/tasks/${first.segments[0].sid}/exit`);
+    await control('POST', `/tasks/${first.segments[0].recorderId}/exit`);
     const second = await waitFor(async () => { const s = await state(); return s?.phase === 'recording' && s.segments.length === 2 && s; }, { timeoutMs: 60_000, what: 'restart confirmed' });
 
     const { client: temporal } = await connectClient();
     const details = await temporal.workflow.getHandle(workflowIdFor(recordingId)).query<{ currentDetails: string }>('__temporal_workflow_metadata');
     await temporal.connection.close();
     expect(details.currentDetails).toContain('**recording**');
-    expect(details.currentDetails).toContain(second.segments[1].sid!);
+    expect(details.currentDetails).toContain(second.segments[1].recorderId!);
     expect(details.currentDetails).toContain('Restarts: 1');
 
     const summary = await client.stopRecording(recordingId, { reason: 'test done' });
@@ -92,13 +92,13 @@ describe('worker process: metrics, logs and what the Web UI shows', () => {
 
   it('exports vendor calls, 429s, restarts by reason, confirm latency and restart gap on /metrics', async () => {
     const m = await scrape();
-    const app = { app_id: APP_ID };
-    expect(value(m, 'agora_requests_total', { ...app, op: 'acquire', http_status: '200', outcome: 'ok' })).toBe(2);
-    expect(value(m, 'agora_requests_total', { ...app, op: 'start', http_status: '200', outcome: 'ok' })).toBe(2);
-    expect(value(m, 'agora_requests_total', { ...app, op: 'query', http_status: '404', outcome: 'not-found' })).toBeGreaterThanOrEqual(4);
-    expect(value(m, 'agora_requests_total', { ...app, op: 'stop', http_status: '200', outcome: 'ok' })).toBe(1);
-    expect(value(m, 'agora_rate_limited_total', { ...app, op: 'query' })).toBe(1);
-    expect(value(m, 'agora_request_latency_count', { op: 'query' })).toBeGreaterThan(4);
+    const app = { provider: 'agora', account: APP_ID };
+    expect(value(m, 'vendor_requests_total', { ...app, op: 'prepare', http_status: '200', outcome: 'prepared' })).toBe(2);
+    expect(value(m, 'vendor_requests_total', { ...app, op: 'start', http_status: '200', outcome: 'started' })).toBe(2);
+    expect(value(m, 'vendor_requests_total', { ...app, op: 'describe', http_status: '404', outcome: 'not-found' })).toBeGreaterThanOrEqual(4);
+    expect(value(m, 'vendor_requests_total', { ...app, op: 'stop', http_status: '200', outcome: 'stopped' })).toBe(1);
+    expect(value(m, 'vendor_rate_limited_total', { ...app, op: 'describe' })).toBe(1);
+    expect(value(m, 'vendor_request_latency_count', { provider: 'agora', op: 'describe' })).toBeGreaterThan(4);
     expect(value(m, 'recording_restarts_total', { reason: 'not-found' })).toBe(1);
     expect(value(m, 'recording_confirm_latency_count', {})).toBe(2);
     const gap = value(m, 'recording_restart_gap_sum', {});
@@ -132,15 +132,15 @@ describe('worker process: metrics, logs and what the Web UI shows', () => {
     const vendor = about.filter((l) => l.op !== undefined);
     const workflow = about.filter((l) => l.sdkComponent === 'workflow');
     expect(vendor.length).toBeGreaterThan(10);
-    expect(workflow.map((l) => l.msg)).toEqual(expect.arrayContaining(['phase confirming → recording', 'recorder lost; restarting on the other uid']));
+    expect(workflow.map((l) => l.msg)).toEqual(expect.arrayContaining(['phase confirming → recording', 'recorder lost; restarting on another identity']));
     // At info and above (the production level) every line names the recording fully; the SDK's
     // debug lifecycle lines ("Activity started") know only the workflow, so they carry recordingId.
     for (const l of about) {
-      expect(l).toMatchObject((l.level as number) >= 30 || l.op !== undefined || l.sdkComponent === 'workflow' ? { recordingId, appId: APP_ID, channel } : { recordingId });
+      expect(l).toMatchObject((l.level as number) >= 30 || l.op !== undefined || l.sdkComponent === 'workflow' ? { recordingId, account: APP_ID, channel } : { recordingId });
     }
     expect(about.filter((l) => (l.level as number) < 30 && l.sdkComponent === 'worker').length).toBeGreaterThan(0);
-    for (const l of vendor.filter((v) => ['query', 'stop'].includes(v.op as string))) expect(l.sid).toEqual(expect.stringMatching(/^\w{8,}$/));
-    const lost = workflow.find((l) => l.msg === 'recorder lost; restarting on the other uid')!;
-    expect(lost).toMatchObject({ level: 40, workflowId: workflowIdFor(recordingId), sid: expect.any(String), why: expect.stringContaining('404') });
+    for (const l of vendor.filter((v) => ['describe', 'stop'].includes(v.op as string))) expect(l.recorderId).toEqual(expect.stringMatching(/^\w{8,}$/));
+    const lost = workflow.find((l) => l.msg === 'recorder lost; restarting on another identity')!;
+    expect(lost).toMatchObject({ level: 40, workflowId: workflowIdFor(recordingId), recorderId: expect.any(String), why: expect.stringContaining('404') });
   });
 });

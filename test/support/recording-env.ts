@@ -7,7 +7,7 @@ import { RecordingClient, type RecordingRequest } from '../../src/client';
 import { parseWorkerConfig, type WorkerConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createWorkers, workflowsPath, type RecordingWorkers } from '../../src/worker';
-import type { Timings } from '../../src/workflows/policy';
+import type { Timings } from '../../src/contract/timings';
 import { bundle, connectClient, connectWorker, testAddress, uniqueTaskQueue, type TemporalTarget } from './temporal';
 import type { NativeConnection } from '@temporalio/worker';
 import type { TaskView } from '../../src/emulator/control';
@@ -62,8 +62,8 @@ export class RecordingEnv {
         timeoutMs: 2_000,
         apps: { [APP_ID]: { appCertificate: SECRETS.appCertificate } },
         ...opts.config,
+        storageProfiles: { default: { vendor: 1, region: 0, bucket: 'test-bucket', accessKey: SECRETS.accessKey, secretKey: SECRETS.secretKey } },
       },
-      storageProfiles: { default: { vendor: 1, region: 0, bucket: 'test-bucket', accessKey: SECRETS.accessKey, secretKey: SECRETS.secretKey } },
     });
     const { client } = await connectClient(env.temporal);
     env.client = new RecordingClient(client, taskQueue);

@@ -33,12 +33,12 @@ describe('parseWorkerConfig defaults', () => {
   it('fills in temporal, agora and storage defaults', () => {
     const c = parseWorkerConfig(minimal(), {});
     expect(c.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'recordings' });
-    expect(c.agora.baseUrls).toEqual(['https://api.sd-rtn.com', 'https://api.agora.io']);
-    expect(c.agora.timeoutMs).toBe(10_000);
-    expect(c.agora.maxRequestsPerSecond).toBe(9);
-    expect(c.agora.workersPerAppId).toBe(1);
-    expect(c.agora.apps[APP]).toEqual({ tokenExpireSeconds: 86_400 });
-    expect(c.storageProfiles).toEqual({});
+    expect(c.agora!.baseUrls).toEqual(['https://api.sd-rtn.com', 'https://api.agora.io']);
+    expect(c.agora!.timeoutMs).toBe(10_000);
+    expect(c.agora!.maxRequestsPerSecond).toBe(9);
+    expect(c.agora!.workersPerAppId).toBe(1);
+    expect(c.agora!.apps[APP]).toEqual({ tokenExpireSeconds: 86_400 });
+    expect(c.agora!.storageProfiles).toEqual({});
     expect(c.metricsPort).toBeUndefined();
     expect(c.maxCachedWorkflows).toBeUndefined();
   });
@@ -68,18 +68,18 @@ describe('environment overrides', () => {
 
   it('AGORA_CUSTOMER_ID / AGORA_CUSTOMER_SECRET override the file', () => {
     const c = parseWorkerConfig(minimal(), { AGORA_CUSTOMER_ID: 'env-id', AGORA_CUSTOMER_SECRET: 'env-secret' });
-    expect(c.agora.customerId).toBe('env-id');
-    expect(c.agora.customerSecret).toBe('env-secret');
+    expect(c.agora!.customerId).toBe('env-id');
+    expect(c.agora!.customerSecret).toBe('env-secret');
   });
 
   it('AGORA_CUSTOMER_SECRET wins over an unset "env:" reference in the file', () => {
     const raw = { agora: { ...minimal().agora, customerSecret: 'env:NOT_SET_ANYWHERE' } };
-    expect(parseWorkerConfig(raw, { AGORA_CUSTOMER_SECRET: 'given' }).agora.customerSecret).toBe('given');
+    expect(parseWorkerConfig(raw, { AGORA_CUSTOMER_SECRET: 'given' }).agora!.customerSecret).toBe('given');
   });
 
   it('AGORA_BASE_URLS is a comma list, trimmed', () => {
     const c = parseWorkerConfig(minimal(), { AGORA_BASE_URLS: 'https://a.example , https://b.example' });
-    expect(c.agora.baseUrls).toEqual(['https://a.example', 'https://b.example']);
+    expect(c.agora!.baseUrls).toEqual(['https://a.example', 'https://b.example']);
   });
 
   it('AGORA_BASE_URLS with a bad URL or more than two hosts names agora.baseUrls', () => {
@@ -90,14 +90,14 @@ describe('environment overrides', () => {
   it('AGORA_APP_IDS adds apps without replacing configured ones', () => {
     const raw = { agora: { ...minimal().agora, apps: { [APP]: { appCertificate: 'cert-VALUE' } } } };
     const c = parseWorkerConfig(raw, { AGORA_APP_IDS: `${APP}, app2,,` });
-    expect(Object.keys(c.agora.apps).sort()).toEqual([APP, 'app2'].sort());
-    expect(c.agora.apps[APP].appCertificate).toBe('cert-VALUE');
-    expect(c.agora.apps.app2).toEqual({ tokenExpireSeconds: 86_400 });
+    expect(Object.keys(c.agora!.apps).sort()).toEqual([APP, 'app2'].sort());
+    expect(c.agora!.apps[APP].appCertificate).toBe('cert-VALUE');
+    expect(c.agora!.apps.app2).toEqual({ tokenExpireSeconds: 86_400 });
   });
 
   it('a config from the environment alone is valid', () => {
     const c = parseWorkerConfig(undefined, { AGORA_CUSTOMER_ID: 'i', AGORA_CUSTOMER_SECRET: 's', AGORA_APP_IDS: 'abc' });
-    expect(c.agora.apps).toEqual({ abc: { tokenExpireSeconds: 86_400 } });
+    expect(c.agora!.apps).toEqual({ abc: { tokenExpireSeconds: 86_400 } });
     expect(c.temporal.address).toBe('localhost:7233');
   });
 
@@ -116,26 +116,24 @@ describe('environment overrides', () => {
 describe('"env:NAME" references', () => {
   it('are resolved anywhere in the tree', () => {
     const raw = {
-      agora: { customerId: 'env:CID', customerSecret: 'env:CSECRET', apps: { [APP]: { appCertificate: 'env:CERT' } } },
-      storageProfiles: { default: storage({ accessKey: 'env:AK', secretKey: 'env:SK', fileNamePrefix: ['env:PREFIX'] }) },
+      agora: { customerId: 'env:CID', customerSecret: 'env:CSECRET', apps: { [APP]: { appCertificate: 'env:CERT' } }, storageProfiles: { default: storage({ accessKey: 'env:AK', secretKey: 'env:SK', fileNamePrefix: ['env:PREFIX'] }) } },
     };
     const c = parseWorkerConfig(raw, { CID: 'id1', CSECRET: 'sec1', CERT: 'cert1', AK: 'ak1', SK: 'sk1', PREFIX: 'rec' });
-    expect(c.agora.customerId).toBe('id1');
-    expect(c.agora.customerSecret).toBe('sec1');
-    expect(c.agora.apps[APP].appCertificate).toBe('cert1');
-    expect(c.storageProfiles.default.accessKey).toBe('ak1');
-    expect(c.storageProfiles.default.secretKey).toBe('sk1');
-    expect(c.storageProfiles.default.fileNamePrefix).toEqual(['rec']);
+    expect(c.agora!.customerId).toBe('id1');
+    expect(c.agora!.customerSecret).toBe('sec1');
+    expect(c.agora!.apps[APP].appCertificate).toBe('cert1');
+    expect(c.agora!.storageProfiles.default.accessKey).toBe('ak1');
+    expect(c.agora!.storageProfiles.default.secretKey).toBe('sk1');
+    expect(c.agora!.storageProfiles.default.fileNamePrefix).toEqual(['rec']);
   });
 
   it('an unset one names the field path and the variable, and no secret value', () => {
     const raw = {
-      agora: { customerId: 'cust-id', customerSecret: 'env:CSECRET', apps: { [APP]: { appCertificate: 'env:CERT' } } },
-      storageProfiles: { default: storage({ accessKey: 'env:AK', secretKey: 'env:STORAGE_SECRET_KEY' }) },
+      agora: { customerId: 'cust-id', customerSecret: 'env:CSECRET', apps: { [APP]: { appCertificate: 'env:CERT' } }, storageProfiles: { default: storage({ accessKey: 'env:AK', secretKey: 'env:STORAGE_SECRET_KEY' }) } },
     };
     const env = { CSECRET: 'super-secret-1', CERT: 'super-secret-2', AK: 'super-secret-3' };
     const m = configErrorMessage(() => parseWorkerConfig(raw, env));
-    expect(m).toContain('storageProfiles.default.secretKey');
+    expect(m).toContain('agora.storageProfiles.default.secretKey');
     expect(m).toContain('STORAGE_SECRET_KEY');
     expect(m).toMatch(/is not set/);
     for (const v of Object.values(env)) expect(m).not.toContain(v);
@@ -158,12 +156,13 @@ describe('errors name the bad field and never echo a secret', () => {
     ['agora.timeoutMs', (r) => ((r.agora as any).timeoutMs = 5), /agora\.timeoutMs: /],
     ['unknown agora key', (r) => ((r.agora as any).secret = 'x'), /agora: Unrecognized key.*"secret"/],
     ['unknown top-level key', (r) => (r.extra = 1), /\(input\): Unrecognized key.*"extra"/],
-    ['storageProfiles.default.bucket', (r) => (r.storageProfiles = { default: storage({ bucket: '' }) }), /storageProfiles\.default\.bucket: /],
-    ['storageProfiles.default.vendor', (r) => (r.storageProfiles = { default: storage({ vendor: 12 }) }), /storageProfiles\.default\.vendor: /],
-    ['fileNamePrefix', (r) => (r.storageProfiles = { default: storage({ fileNamePrefix: ['a/b'] }) }), /storageProfiles\.default\.fileNamePrefix\.0: letters and digits only/],
+    ['storageProfiles.default.bucket', (r) => ((r.agora as any).storageProfiles = { default: storage({ bucket: '' }) }), /agora\.storageProfiles\.default\.bucket: /],
+    ['storageProfiles.default.vendor', (r) => ((r.agora as any).storageProfiles = { default: storage({ vendor: 12 }) }), /agora\.storageProfiles\.default\.vendor: /],
+    ['fileNamePrefix', (r) => ((r.agora as any).storageProfiles = { default: storage({ fileNamePrefix: ['a/b'] }) }), /agora\.storageProfiles\.default\.fileNamePrefix\.0: letters and digits only/],
     ['temporal.address', (r) => (r.temporal = { address: '' }), /temporal\.address: /],
   ])('%s', (_label, mutate, re) => {
-    const raw: any = { ...minimal(), storageProfiles: { default: storage() } };
+    const raw: any = minimal();
+    (raw.agora as any).storageProfiles = { default: storage() };
     mutate(raw);
     const m = configErrorMessage(() => parseWorkerConfig(raw, {}));
     expect(m).toMatch(/^invalid worker configuration: /);
@@ -176,7 +175,7 @@ describe('loadWorkerConfig', () => {
   const env = { AGORA_CUSTOMER_ID: 'i', AGORA_CUSTOMER_SECRET: 's', AGORA_APP_IDS: 'abc' };
 
   it('without RECORDING_CONFIG reads the environment only', () => {
-    expect(loadWorkerConfig(env).agora.customerId).toBe('i');
+    expect(loadWorkerConfig(env).agora!.customerId).toBe('i');
   });
 
   it('reads the RECORDING_CONFIG file, with env overrides on top', () => {
@@ -185,7 +184,7 @@ describe('loadWorkerConfig', () => {
     const c = loadWorkerConfig({ RECORDING_CONFIG: file, TEMPORAL_ADDRESS: 'temporal.internal:7233' });
     expect(c.temporal.taskQueue).toBe('from-file');
     expect(c.temporal.address).toBe('temporal.internal:7233');
-    expect(c.agora.customerId).toBe('cust-id');
+    expect(c.agora!.customerId).toBe('cust-id');
   });
 
   it('a missing file gives a clear RECORDING_CONFIG error', () => {
@@ -212,8 +211,7 @@ describe('loadWorkerConfig', () => {
 describe('configSecrets', () => {
   it('lists the customer secret, app certificates and storage keys — not ids or buckets', () => {
     const raw = {
-      agora: { customerId: 'cust-id', customerSecret: 'S0', apps: { [APP]: { appCertificate: 'C1' }, app2: {}, app3: { appCertificate: 'C3' } } },
-      storageProfiles: { a: storage({ accessKey: 'A1', secretKey: 'K1' }), b: storage({ accessKey: 'A2', secretKey: 'K2', bucket: 'bucket-b' }) },
+      agora: { customerId: 'cust-id', customerSecret: 'S0', apps: { [APP]: { appCertificate: 'C1' }, app2: {}, app3: { appCertificate: 'C3' } }, storageProfiles: { a: storage({ accessKey: 'A1', secretKey: 'K1' }), b: storage({ accessKey: 'A2', secretKey: 'K2', bucket: 'bucket-b' }) } },
     };
     const secrets = configSecrets(parseWorkerConfig(raw, {}));
     expect([...secrets].sort()).toEqual(['A1', 'A2', 'C1', 'C3', 'K1', 'K2', 'S0']);
@@ -243,10 +241,10 @@ describe('config/worker.example.json', () => {
 
   it('parses with those variables set', () => {
     const c = loadWorkerConfig({ ...env, RECORDING_CONFIG: examplePath });
-    expect(c.agora.customerId).toBe('example-id');
-    expect(c.agora.customerSecret).toBe('example-secret');
-    expect(c.agora.apps[APP].appCertificate).toBe('example-cert');
-    expect(c.storageProfiles.default).toMatchObject({ vendor: 1, bucket: 'my-recordings', accessKey: 'example-ak', secretKey: 'example-sk', fileNamePrefix: ['recordings'] });
+    expect(c.agora!.customerId).toBe('example-id');
+    expect(c.agora!.customerSecret).toBe('example-secret');
+    expect(c.agora!.apps[APP].appCertificate).toBe('example-cert');
+    expect(c.agora!.storageProfiles.default).toMatchObject({ vendor: 1, bucket: 'my-recordings', accessKey: 'example-ak', secretKey: 'example-sk', fileNamePrefix: ['recordings'] });
     expect(c.metricsPort).toBe(9464);
     expect([...configSecrets(c)].sort()).toEqual(['example-ak', 'example-cert', 'example-secret', 'example-sk']);
   });

@@ -1,16 +1,11 @@
 /**
- * Pure unit tests for the recording input schema (src/domain/input.ts): defaults, and that
+ * Pure unit tests for the recording input schema (src/providers/agora/request.ts, composed in src/providers/catalog.ts): defaults, and that
  * every rejection names the field it is about.
  */
 import { z } from 'zod';
-import {
-  InvalidInputError,
-  formatIssues,
-  layoutSchema,
-  parseOrThrow,
-  recordingInputSchema,
-  subscriptionsSchema,
-} from '../../src/domain/input';
+import { InvalidInputError, formatIssues, parseOrThrow } from '../../src/contract/request';
+import { layoutSchema, subscriptionsSchema } from '../../src/providers/agora/request';
+import { recordingRequestSchema as recordingInputSchema } from '../../src/providers/catalog';
 
 const base = { recordingId: 'rec-1', appId: '0123456789abcdef0123456789abcdef', channel: 'room-1' };
 
@@ -38,7 +33,7 @@ describe('recordingInputSchema defaults', () => {
     expect(v.avFileType).toEqual(['hls']);
     expect(v.storageProfile).toBe('default');
     expect(v.resourceExpiredHour).toBe(72);
-    expect(v.uids).toBeUndefined();
+    expect(v.identities).toBeUndefined();
   });
 
   it('applies the maxIdleTime default inside a partly given recordingConfig', () => {
@@ -54,14 +49,14 @@ describe('recordingInputSchema defaults', () => {
       avFileType: ['hls', 'mp4'],
       storageProfile: 'eu',
       resourceExpiredHour: 24,
-      uids: { primary: '111', backup: '222' },
+      identities: ['111', '222'],
     });
     expect(v.mode).toBe('individual');
     expect(v.recordingConfig.maxIdleTime).toBe(600);
     expect(v.avFileType).toEqual(['hls', 'mp4']);
     expect(v.storageProfile).toBe('eu');
     expect(v.resourceExpiredHour).toBe(24);
-    expect(v.uids).toEqual({ primary: '111', backup: '222' });
+    expect(v.identities).toEqual(['111', '222']);
   });
 
   it('fills in webRecorder defaults in web mode, where the channel is only a label', () => {
@@ -106,17 +101,18 @@ describe('recordingInputSchema errors name the field', () => {
     expect(reject({ ...base, recordingId: '' })).toMatch(/recordingId: /);
   });
 
-  it('uids: primary and backup must differ', () => {
-    expect(reject({ ...base, uids: { primary: '5', backup: '5' } })).toMatch(/uids\.backup: primary and backup must differ/);
+  it('identities: must all differ, and at least 2', () => {
+    expect(reject({ ...base, identities: ['5', '5'] })).toMatch(/identities: must all differ/);
+    expect(reject({ ...base, identities: ['5'] })).toMatch(/identities: needs at least 2 identities/);
   });
 
   it.each<[unknown, RegExp]>([
-    ['0', /uids\.primary: must be a string of an integer in 1\.\.4294967295/],
-    ['abc', /uids\.primary: must be a string of an integer/],
-    ['4294967296', /uids\.primary: must be a string of an integer/],
-    [1234, /uids\.primary: must be a string holding an integer uid/],
+    ['0', /identities\.0: must be a string of an integer in 1\.\.4294967295/],
+    ['abc', /identities\.0: must be a string of an integer/],
+    ['4294967296', /identities\.0: must be a string of an integer/],
+    [1234, /identities\.0: must be a string holding an integer uid/],
   ])('bad uid %j', (primary, re) => {
-    expect(reject({ ...base, uids: { primary, backup: '2' } })).toMatch(re);
+    expect(reject({ ...base, identities: [primary, '2'] })).toMatch(re);
   });
 
   it('individual mode requires recordingConfig.subscribeUidGroup', () => {

@@ -61,11 +61,11 @@ describe('chaos regressions', () => {
     await env.fault({ op: 'stop', times: 4, httpStatus: 503, match: { cname: req.channel } });
     await env.client.startRecording(req);
     const state = await env.waitForState(req.recordingId, (s) => s.segments.length === 2 && s.phase === 'recording', 60_000);
-    expect(state.segments[1].uid).toBe(state.uids.backup);
+    expect(state.segments[1].identity).toBe(state.identities[1]);
 
     const [stuck, next] = (await env.tasks(req.channel)).sort((a, b) => a.startedAt - b.startedAt);
-    expect(stuck).toMatchObject({ sid: state.segments[0].sid, live: false, endReason: 'stopped' });
-    expect(next).toMatchObject({ sid: state.segments[1].sid, live: true });
+    expect(stuck).toMatchObject({ sid: state.segments[0].recorderId, live: false, endReason: 'stopped' });
+    expect(next).toMatchObject({ sid: state.segments[1].recorderId, live: true });
     expect(stuck.endedAt!).toBeLessThanOrEqual(next.startedAt);
 
     const summary = await env.client.stopRecording(req.recordingId);

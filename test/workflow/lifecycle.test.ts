@@ -13,16 +13,16 @@ describe('RecordingWorkflow lifecycle against the emulator', () => {
     const state = await env.waitForState(req.recordingId, (s) => s.phase === 'recording');
     expect(state.segments).toHaveLength(1);
     const seg = state.segments[0];
-    expect(seg.uid).toBe(state.uids.primary);
-    expect(seg.sid).toMatch(/^[0-9a-f]{32}$/);
-    expect(seg.m3u8).toBe(`${seg.sid}_${req.channel}.m3u8`);
+    expect(seg.identity).toBe(state.identities[0]);
+    expect(seg.recorderId).toMatch(/^[0-9a-f]{32}$/);
+    expect(seg.playlist).toBe(`${seg.recorderId}_${req.channel}.m3u8`);
 
     const [task] = await env.tasks(req.channel);
-    expect(task).toMatchObject({ sid: seg.sid, uid: seg.uid, live: true, mode: 'mix' });
+    expect(task).toMatchObject({ sid: seg.recorderId, uid: seg.identity, live: true, mode: 'mix' });
 
     const summary = await env.client.stopRecording(req.recordingId, { reason: 'class over' });
     expect(summary).toMatchObject({ status: 'stopped', restarts: 0, uploadingStatus: 'uploaded', nothingRecorded: false });
-    expect(summary!.files).toContain(`${seg.sid}_${req.channel}.m3u8`);
+    expect(summary!.files).toContain(`${seg.recorderId}_${req.channel}.m3u8`);
     expect(summary!.segments[0].endReason).toBe('stopped: class over');
 
     const after = await env.tasks(req.channel);
@@ -60,7 +60,7 @@ describe('RecordingWorkflow lifecycle against the emulator', () => {
     await env.client.startRecording(req);
     const state = await env.waitForState(req.recordingId, (s) => s.phase === 'recording');
     // The recorder dies between polls; the stop that follows finds nothing.
-    await env.control('POST', `/tasks/${state.segments[0].sid}/exit`);
+    await env.control('POST', `/tasks/${state.segments[0].recorderId}/exit`);
     const summary = await env.client.stopRecording(req.recordingId);
     expect(summary).toMatchObject({ status: 'stopped', restarts: 0 });
     expect(summary!.stopUncertain).toBeUndefined();

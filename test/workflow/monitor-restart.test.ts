@@ -20,19 +20,19 @@ describe('monitoring and restarts', () => {
     try {
       let state = await env.waitForState(req.recordingId, (s) => s.phase === 'recording');
       const first = state.segments[0];
-      await env.control('POST', `/tasks/${first.sid}/exit`);
+      await env.control('POST', `/tasks/${first.recorderId}/exit`);
       state = await env.waitForState(req.recordingId, (s) => s.segments.length === 2 && s.phase === 'recording');
       expect(state.segments[0].endReason).toMatch(/404 confirmed/);
-      expect(state.segments[1].uid).toBe(state.uids.backup);
+      expect(state.segments[1].identity).toBe(state.identities[1]);
       expect(state.restarts).toBe(1);
 
       // Second death: back to the primary uid.
-      await env.control('POST', `/tasks/${state.segments[1].sid}/exit`);
+      await env.control('POST', `/tasks/${state.segments[1].recorderId}/exit`);
       state = await env.waitForState(req.recordingId, (s) => s.segments.length === 3 && s.phase === 'recording');
-      expect(state.segments[2].uid).toBe(state.uids.primary);
+      expect(state.segments[2].identity).toBe(state.identities[0]);
 
       const tasks = await env.tasks(req.channel);
-      expect(tasks.map((t) => t.uid)).toEqual([state.uids.primary, state.uids.backup, state.uids.primary]);
+      expect(tasks.map((t) => t.uid)).toEqual([state.identities[0], state.identities[1], state.identities[0]]);
       expect(tasks.filter((t) => t.live)).toHaveLength(1);
     } finally {
       const summary = await env.client.stopRecording(req.recordingId);
@@ -91,7 +91,7 @@ describe('monitoring and restarts', () => {
       await waitFor(async () => (await env.tasks(req.channel))[0].endReason === 'idle', { timeoutMs: 15_000, what: 'idle exit' });
       await env.control('POST', '/channels', { appId: req.appId, cname: req.channel, empty: false });
       const state = await env.waitForState(req.recordingId, (s) => s.segments.length >= 2 && s.phase === 'recording', 30_000);
-      expect(state.segments[0].sid).toBe(task.sid);
+      expect(state.segments[0].recorderId).toBe(task.sid);
       expect(state.segments[0].endReason).toMatch(/404|status/);
     } finally {
       await env.client.stopRecording(req.recordingId);
@@ -103,7 +103,7 @@ describe('monitoring and restarts', () => {
     await env.fault({ op: 'acquire', times: 100, httpStatus: 500, code: 500, reason: 'internal_error', match: { cname: req.channel } });
     await env.client.startRecording(req);
     try {
-      const waiting = await env.waitForState(req.recordingId, (s) => s.consecutiveFailures >= 2 && !!s.waiting?.reason.startsWith('restart backoff'), 30_000);
+      const waiting = await env.waitForState(req.recordingId, (s) => s.slots[0].consecutiveFailures >= 2 && !!s.waiting?.reason.startsWith('restart backoff'), 30_000);
       expect(waiting.phase).toBe('restarting');
       expect(waiting.lastError).toMatch(/internal_error|500/);
       expect(Date.parse(waiting.waiting!.until)).toBeGreaterThan(Date.now() - 5_000);

@@ -7,7 +7,8 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { workflowIdFor, type RecordingRequest } from '../../src/client';
-import { deriveUids, isValidUid } from '../../src/workflows/policy';
+import { isValidUid } from '../../src/providers/agora/request';
+import { deriveUids } from '../../src/providers/agora/spec';
 import type { LogEntry } from '../../src/emulator/stats';
 import { RecordingEnv, type EmulatorTask } from '../support/recording-env';
 import { sampler, waitFor, withTimeout } from '../support/wait';
@@ -69,11 +70,11 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
     try {
       await env.client.startRecording(req);
       const s = await env.waitForState(req.recordingId, (x) => x.phase === 'recording');
-      const p = s.uids.primary;
-      expect(s.uidSwitches).toBe(0);
+      const p = s.identities[0];
+      expect(s.slots[0].switches).toBe(0);
       expect(s.restarts).toBe(0);
       expect(s.segments).toHaveLength(1);
-      expect(s.segments[0].uid).toBe(p);
+      expect(s.segments[0].identity).toBe(p);
       expect(s.segments[0].adopted).toBeFalsy();
       expect(s.segments[0].unmanageable).toBeFalsy();
       expect(s.segments[0].confirmedAt).toBeDefined();
@@ -87,7 +88,7 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
       ]);
       const tasks = await env.tasks(req.channel);
       expect(tasks).toHaveLength(1);
-      expect(tasks[0]).toMatchObject({ uid: p, resourceId: s.segments[0].resourceId, sid: s.segments[0].sid, live: true });
+      expect(tasks[0]).toMatchObject({ uid: p, resourceId: s.segments[0].lease, sid: s.segments[0].recorderId, live: true });
     } finally {
       await cleanup(req.recordingId);
     }
@@ -100,14 +101,14 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
     try {
       await env.client.startRecording(req);
       const s = await env.waitForState(req.recordingId, (x) => x.phase === 'recording');
-      const { primary: p, backup: b } = s.uids;
+      const [p, b] = s.identities;
       expect(s.segments).toHaveLength(2);
-      expect(s.uidSwitches).toBe(1);
+      expect(s.slots[0].switches).toBe(1);
       expect(s.restarts).toBe(1);
-      expect(s.segments[0].uid).toBe(p);
-      expect(s.segments[0].sid).toBeUndefined();
+      expect(s.segments[0].identity).toBe(p);
+      expect(s.segments[0].recorderId).toBeUndefined();
       expect(s.segments[0].endReason).toMatch(/206|code 65|kept failing/);
-      expect(s.segments[1].uid).toBe(b);
+      expect(s.segments[1].identity).toBe(b);
       expect(s.segments[1].confirmedAt).toBeDefined();
 
       expect(brief(await vendorLog(req.channel, t0, 'acquire'))).toEqual([
@@ -123,8 +124,8 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
       ]);
       const tasks = await env.tasks(req.channel);
       expect(tasks).toHaveLength(1);
-      expect(tasks[0]).toMatchObject({ uid: b, sid: s.segments[1].sid, resourceId: s.segments[1].resourceId, live: true });
-      expect(s.segments[1].resourceId).not.toBe(s.segments[0].resourceId);
+      expect(tasks[0]).toMatchObject({ uid: b, sid: s.segments[1].recorderId, resourceId: s.segments[1].lease, live: true });
+      expect(s.segments[1].lease).not.toBe(s.segments[0].lease);
     } finally {
       await cleanup(req.recordingId);
       expect(Math.max(...(await watch.stop()))).toBeLessThanOrEqual(1);
@@ -137,9 +138,9 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
     try {
       await env.client.startRecording(req);
       const s = await env.waitForState(req.recordingId, (x) => x.phase === 'recording');
-      const p = s.uids.primary;
+      const p = s.identities[0];
       expect(s.segments).toHaveLength(1);
-      expect(s.uidSwitches).toBe(0);
+      expect(s.slots[0].switches).toBe(0);
       expect(brief(await vendorLog(req.channel, t0, 'acquire'))).toEqual([[p, 200, null]]);
       expect(brief(await vendorLog(req.channel, t0, 'start'))).toEqual([
         [p, 500, 502],
@@ -147,7 +148,7 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
       ]);
       const tasks = await env.tasks(req.channel);
       expect(tasks).toHaveLength(1);
-      expect(tasks[0]).toMatchObject({ uid: p, sid: s.segments[0].sid, live: true });
+      expect(tasks[0]).toMatchObject({ uid: p, sid: s.segments[0].recorderId, live: true });
     } finally {
       await cleanup(req.recordingId);
     }
@@ -162,12 +163,12 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
     try {
       await env.client.startRecording(req);
       const s = await env.waitForState(req.recordingId, (x) => x.phase === 'recording');
-      const p = s.uids.primary;
+      const p = s.identities[0];
       expect(s.segments).toHaveLength(1);
-      expect(s.uidSwitches).toBe(0);
+      expect(s.slots[0].switches).toBe(0);
       const seg = s.segments[0];
       expect(seg.adopted).toBe(true);
-      expect(seg.uid).toBe(p);
+      expect(seg.identity).toBe(p);
 
       expect(brief(await vendorLog(req.channel, t0, 'start'))).toEqual([
         [p, 206, 65],
@@ -176,7 +177,7 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
       expect(await vendorLog(req.channel, t0, 'acquire')).toHaveLength(1);
       const tasks = await env.tasks(req.channel);
       expect(tasks).toHaveLength(1);
-      expect(tasks[0]).toMatchObject({ uid: p, sid: seg.sid, resourceId: seg.resourceId, live: true });
+      expect(tasks[0]).toMatchObject({ uid: p, sid: seg.recorderId, resourceId: seg.lease, live: true });
     } finally {
       await cleanup(req.recordingId);
       expect(Math.max(...(await watch.stop()))).toBeLessThanOrEqual(1);
@@ -192,14 +193,14 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
     try {
       await env.client.startRecording(req);
       const s = await env.waitForState(req.recordingId, (x) => x.phase === 'recording');
-      const { primary: p, backup: b } = s.uids;
+      const [p, b] = s.identities;
       expect(s.segments).toHaveLength(2);
-      expect(s.uidSwitches).toBe(1);
-      expect(s.segments[0]).toMatchObject({ uid: p, unmanageable: true });
-      expect(s.segments[0].sid).toBeUndefined();
+      expect(s.slots[0].switches).toBe(1);
+      expect(s.segments[0]).toMatchObject({ identity: p, unmanageable: true });
+      expect(s.segments[0].recorderId).toBeUndefined();
       expect(s.segments[0].endReason).toMatch(/201/);
-      expect(s.segments[0].endReason).toMatch(/without a sid/);
-      expect(s.segments[1]).toMatchObject({ uid: b });
+      expect(s.segments[0].endReason).toMatch(/will not name, so it cannot be managed/);
+      expect(s.segments[1]).toMatchObject({ identity: b });
       expect(s.segments[1].confirmedAt).toBeDefined();
 
       // No retry of the 201 (spec §7.2: "no retry"): one start on the primary, then a new acquire on the backup.
@@ -213,7 +214,7 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
       ]);
       const tasks = await env.tasks(req.channel);
       expect(tasks).toHaveLength(1);
-      expect(tasks[0]).toMatchObject({ uid: b, sid: s.segments[1].sid, live: true });
+      expect(tasks[0]).toMatchObject({ uid: b, sid: s.segments[1].recorderId, live: true });
     } finally {
       await cleanup(req.recordingId);
     }
@@ -227,12 +228,12 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
     try {
       await env.client.startRecording(req);
       const s = await env.waitForState(req.recordingId, (x) => x.phase === 'recording');
-      const { primary: p, backup: b } = s.uids;
+      const [p, b] = s.identities;
       expect(s.segments).toHaveLength(2);
-      expect(s.uidSwitches).toBe(1);
-      expect(s.segments[0].uid).toBe(p);
+      expect(s.slots[0].switches).toBe(1);
+      expect(s.segments[0].identity).toBe(p);
       expect(s.segments[0].endReason).toMatch(/53/);
-      expect(s.segments[1].uid).toBe(b);
+      expect(s.segments[1].identity).toBe(b);
       expect(brief(await vendorLog(req.channel, t0, 'start'))).toEqual([
         [p, 400, 53],
         [b, 200, null],
@@ -255,10 +256,10 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
     try {
       await env.client.startRecording(req);
       const s = await env.waitForState(req.recordingId, (x) => x.phase === 'recording');
-      const p = s.uids.primary;
+      const p = s.identities[0];
       expect(s.segments).toHaveLength(1);
-      expect(s.uidSwitches).toBe(0);
-      expect(s.segments[0].uid).toBe(p);
+      expect(s.slots[0].switches).toBe(0);
+      expect(s.segments[0].identity).toBe(p);
       expect(brief(await vendorLog(req.channel, t0, 'acquire'))).toEqual([
         [p, 200, null],
         [p, 200, null],
@@ -269,7 +270,7 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
       ]);
       const tasks = await env.tasks(req.channel);
       expect(tasks).toHaveLength(1);
-      expect(tasks[0]).toMatchObject({ uid: p, resourceId: s.segments[0].resourceId, sid: s.segments[0].sid, live: true });
+      expect(tasks[0]).toMatchObject({ uid: p, resourceId: s.segments[0].lease, sid: s.segments[0].recorderId, live: true });
     } finally {
       await cleanup(req.recordingId);
     }
@@ -305,10 +306,10 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
     try {
       await env.client.startRecording(req);
       const s = await env.waitForState(req.recordingId, (x) => x.phase === 'recording');
-      const p = s.uids.primary;
+      const p = s.identities[0];
       expect(s.segments).toHaveLength(1);
-      expect(s.uidSwitches).toBe(0);
-      expect(s.consecutiveFailures).toBe(0);
+      expect(s.slots[0].switches).toBe(0);
+      expect(s.slots[0].consecutiveFailures).toBe(0);
       expect(brief(await vendorLog(req.channel, t0, 'start'))).toEqual([
         [p, 429, null],
         [p, 429, null],
@@ -346,7 +347,7 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
       expect(af.nonRetryable).toBe(true);
       expect(af.message).toMatch(/code 2\b/);
       expect(af.message).toContain(reason);
-      expect(af.details?.[0]).toMatchObject({ httpStatus: 400, code: 2, reason });
+      expect(af.details?.[0]).toMatchObject({ httpStatus: 400, code: '2', reason });
 
       const d = await env.client.describeRecording(req.recordingId);
       expect(d.status).toBe('FAILED');
@@ -379,7 +380,7 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
       const af = (err as WorkflowFailedError).cause as ApplicationFailure;
       expect(af).toBeInstanceOf(ApplicationFailure);
       expect(af.message).toContain(reason);
-      expect(af.details?.[0]).toMatchObject({ httpStatus: 400, code: 2, reason });
+      expect(af.details?.[0]).toMatchObject({ httpStatus: 400, code: '2', reason });
       expect((await vendorLog(req.channel, t0, 'start')).length).toBeLessThanOrEqual(1);
       expect(await env.tasks(req.channel)).toEqual([]);
     } finally {
@@ -396,28 +397,28 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
     try {
       await env.client.startRecording(req);
       const s = await env.waitForState(req.recordingId, (x) => x.phase === 'recording' && x.segments.length === 2, 30_000);
-      const { primary: p, backup: b } = s.uids;
+      const [p, b] = s.identities;
       const [first, second] = s.segments;
-      expect(first.uid).toBe(p);
-      expect(first.sid).toBeDefined();
+      expect(first.identity).toBe(p);
+      expect(first.recorderId).toBeDefined();
       expect(first.confirmedAt).toBeUndefined();
       expect(first.endReason).toMatch(/4\/5/);
-      expect(second.uid).toBe(b);
+      expect(second.identity).toBe(b);
       expect(second.confirmedAt).toBeDefined();
-      expect(s.uidSwitches).toBe(1);
+      expect(s.slots[0].switches).toBe(1);
       // Not before confirmTimeoutMs (4 s in fastTimings) after the sid.
       expect(Date.parse(first.endedAt!) - Date.parse(first.startedAt!)).toBeGreaterThanOrEqual(4_000 - 50);
 
       const tasks = await env.tasks(req.channel);
       expect(tasks).toHaveLength(2);
-      const stuck = tasks.find((t) => t.sid === first.sid)!;
-      const good = tasks.find((t) => t.sid === second.sid)!;
+      const stuck = tasks.find((t) => t.sid === first.recorderId)!;
+      const good = tasks.find((t) => t.sid === second.recorderId)!;
       expect(stuck).toMatchObject({ uid: p, live: false, endReason: 'stopped', stuck: true });
       expect(good).toMatchObject({ uid: b, live: true });
 
       // The stuck recorder's stop reached the vendor before the backup's acquire.
       const log = await vendorLog(req.channel, t0);
-      const stopAt = log.find((r) => r.op === 'stop' && r.sid === first.sid)?.at;
+      const stopAt = log.find((r) => r.op === 'stop' && r.sid === first.recorderId)?.at;
       const backupAcquireAt = log.find((r) => r.op === 'acquire' && r.uid === b)?.at;
       expect(stopAt).toBeDefined();
       expect(backupAcquireAt).toBeDefined();
@@ -455,14 +456,14 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
   });
 
   it('explicit uids are used, primary first and the backup on a switch', async () => {
-    const uids = { primary: '111111', backup: '222222' };
-    const { req, t0 } = begin({ uids });
+    const identities = ['111111', '222222'];
+    const { req, t0 } = begin({ identities });
     await env.fault({ op: 'start', httpStatus: 400, code: 53, reason: 'task conflict', match: { cname: req.channel, uid: '111111' } });
     try {
       await env.client.startRecording(req);
       const s = await env.waitForState(req.recordingId, (x) => x.phase === 'recording');
-      expect(s.uids).toEqual(uids);
-      expect(s.segments.map((x) => x.uid)).toEqual(['111111', '222222']);
+      expect(s.identities).toEqual(identities);
+      expect(s.segments.map((x) => x.identity)).toEqual(['111111', '222222']);
       expect(brief(await vendorLog(req.channel, t0, 'start'))).toEqual([
         ['111111', 400, 53],
         ['222222', 200, null],
@@ -477,14 +478,14 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
 
   it('derived uids are deterministic for a recording id when not given', async () => {
     const { req, t0 } = begin();
-    const expected = deriveUids(req.recordingId);
-    expect(deriveUids(req.recordingId)).toEqual(expected);
-    expect(isValidUid(expected.primary) && isValidUid(expected.backup)).toBe(true);
-    expect(expected.primary).not.toBe(expected.backup);
+    const expected = deriveUids(req.recordingId, 2);
+    expect(deriveUids(req.recordingId, 2)).toEqual(expected);
+    expect(expected.every(isValidUid)).toBe(true);
+    expect(expected[0]).not.toBe(expected[1]);
     try {
       const first = await env.client.startRecording(req);
       const s1 = await env.waitForState(req.recordingId, (x) => x.phase === 'recording');
-      expect(s1.uids).toEqual(expected);
+      expect(s1.identities).toEqual(expected);
       const summary = await env.client.stopRecording(req.recordingId);
       expect(summary?.status).toBe('stopped');
 
@@ -492,14 +493,14 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
       const second = await env.client.startRecording(req);
       expect(second.runId).not.toBe(first.runId);
       const s2 = await env.waitForState(req.recordingId, (x) => x.phase === 'recording' && x.segments[0]?.confirmedAt !== undefined);
-      expect(s2.uids).toEqual(expected);
+      expect(s2.identities).toEqual(expected);
       expect(brief(await vendorLog(req.channel, t0, 'start'))).toEqual([
-        [expected.primary, 200, null],
-        [expected.primary, 200, null],
+        [expected[0], 200, null],
+        [expected[0], 200, null],
       ]);
       const live = await liveTasks(req.channel);
       expect(live).toHaveLength(1);
-      expect(live[0].uid).toBe(expected.primary);
+      expect(live[0].uid).toBe(expected[0]);
     } finally {
       await cleanup(req.recordingId);
     }
@@ -523,7 +524,7 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
       const summary = await withTimeout(env.client.stopRecording(req.recordingId, { reason: 'left early' }), 30_000, 'stopRecording');
       expect(summary).toMatchObject({ status: 'stopped', stopReason: 'left early' });
       expect(summary!.segments).toHaveLength(1);
-      expect(summary!.segments[0].sid).toBe(task.sid);
+      expect(summary!.segments[0].recorderId).toBe(task.sid);
       expect(summary!.segments[0].endReason).toMatch(/^stopped/);
 
       const tasks = await env.tasks(req.channel);
@@ -544,7 +545,7 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
       await env.waitForState(req.recordingId, (x) => x.phase === 'acquiring' && x.segments.length === 1);
       const summary = await withTimeout(env.client.stopRecording(req.recordingId, { reason: 'cancelled' }), 30_000, 'stopRecording');
       expect(summary).toMatchObject({ status: 'stopped', stopReason: 'cancelled', files: [] });
-      expect(summary!.segments.every((s) => s.sid === undefined)).toBe(true);
+      expect(summary!.segments.every((s) => s.recorderId === undefined)).toBe(true);
 
       expect(await vendorLog(req.channel, t0, 'acquire')).toHaveLength(1);
       expect(await vendorLog(req.channel, t0, 'start')).toEqual([]);

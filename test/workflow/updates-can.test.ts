@@ -16,7 +16,7 @@ describe('updates, continue-as-new, visibility and secrets', () => {
     try {
       let state = await env.waitForState(req.recordingId, (s) => s.phase === 'recording');
       const sub = await env.client.updateSubscriptions(req.recordingId, { subscribeAudioUids: ['1001', '1002'] });
-      expect(sub).toMatchObject({ applied: true, sid: state.segments[0].sid });
+      expect(sub).toMatchObject({ applied: true, recorderId: state.segments[0].recorderId });
       const layout = await env.client.updateLayout(req.recordingId, { mixedVideoLayout: 1, backgroundColor: '#112233' });
       expect(layout.applied).toBe(true);
 
@@ -27,10 +27,10 @@ describe('updates, continue-as-new, visibility and secrets', () => {
       expect(task.layout).toMatchObject({ mixedVideoLayout: 1, backgroundColor: '#112233' });
 
       // The recorder dies; the new one must start with the latest settings.
-      await env.control('POST', `/tasks/${state.segments[0].sid}/exit`);
+      await env.control('POST', `/tasks/${state.segments[0].recorderId}/exit`);
       state = await env.waitForState(req.recordingId, (s) => s.segments.length === 2 && s.phase === 'recording');
       task = (await env.tasks(req.channel))[1];
-      expect(task.sid).toBe(state.segments[1].sid);
+      expect(task.sid).toBe(state.segments[1].recorderId);
       expect(JSON.stringify(task.subscriptions)).toContain('1002');
     } finally {
       await env.client.stopRecording(req.recordingId);
@@ -98,7 +98,7 @@ describe('updates, continue-as-new, visibility and secrets', () => {
       expect(d.runId).not.toBe(started.runId);
       const summary = await env.client.stopRecording(req.recordingId);
       expect(summary!.segments).toHaveLength(1);
-      expect(summary!.segments[0].sid).toBe(task.sid);
+      expect(summary!.segments[0].recorderId).toBe(task.sid);
     } finally {
       await env.client.stopRecording(req.recordingId).catch(() => undefined);
       finished.push(req.recordingId);
@@ -113,12 +113,12 @@ describe('updates, continue-as-new, visibility and secrets', () => {
       await env.waitForState(req.recordingId, (s) => s.phase === 'recording');
       let found: Awaited<ReturnType<typeof env.client.listRecordings>> = [];
       for (let i = 0; i < 50 && found.length === 0; i++) {
-        found = await env.client.listRecordings({ phase: 'recording', channel: req.channel, appId: req.appId });
+        found = await env.client.listRecordings({ phase: 'recording', channel: req.channel, account: req.appId });
         if (!found.length) await new Promise((r) => setTimeout(r, 200));
       }
       expect(found).toHaveLength(1);
       const state = (await env.client.describeRecording(req.recordingId)).state!;
-      expect(found[0]).toMatchObject({ recordingId: req.recordingId, phase: 'recording', sid: state.segments[0].sid, uid: state.uids.primary, restarts: 0 });
+      expect(found[0]).toMatchObject({ recordingId: req.recordingId, phase: 'recording', recorderId: state.segments[0].recorderId, identity: state.identities[0], restarts: 0 });
     } finally {
       await env.client.stopRecording(req.recordingId);
       finished.push(req.recordingId);

@@ -1,7 +1,8 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { RequestPacer } from './rate-limiter';
-import { classify, issuesText, redactDeep, zodIssues } from './outcome';
+import { redactDeep } from '../../redact';
+import { classify, issuesText, zodIssues } from './outcome';
 import {
   acquireRequestSchema,
   acquireResponseSchema,
@@ -122,11 +123,6 @@ export class AgoraClient {
   /** Closes the keep-alive pool (only if the client created it). */
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();
-  }
-
-  /** Origins in attempt order, for logs and tests. */
-  get hosts(): string[] {
-    return this.bases.map((b) => b.origin);
   }
 
   acquire(appId: string, body: AcquireRequest, opts?: CallOptions): Promise<AgoraOutcome<AcquireResponse>> {

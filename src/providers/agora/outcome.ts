@@ -117,18 +117,6 @@ export function classify<S extends z.ZodType>(label: string, a: RawAnswer, schem
   return compact({ kind: 'invalid-response', httpStatus: a.status, error: `${label}: ${issuesText(issues)}`, issues, bodySnippet, ...base });
 }
 
-/** Replaces every occurrence of each secret in every string of a JSON-safe value. */
-export function redactDeep<T>(value: T, secrets: readonly string[]): T {
-  if (secrets.length === 0) return value;
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return secrets.reduce((s, secret) => s.split(secret).join('[REDACTED]'), v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
-  };
-  return walk(value) as T;
-}
-
 /** What a 206 means, by body code (spec §7.1; sync-stop upload timeout is 50 per EN docs, 206 per CN docs). */
 export function partialMeaning(o: PartialOutcome): 'retry' | 'no-recorded-data' | 'upload-timeout' | 'unknown' {
   switch (o.code) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidUid } from './request';
 
 /*
  * Every object is a looseObject: the vendor adds fields over time (spec §9.3 "new fields may be
@@ -72,10 +73,7 @@ export type StopResponse = z.output<typeof stopResponseSchema>;
 // ---------------------------------------------------------------- requests
 
 /** Decimal string 1..2^32-1 (spec §10). */
-export const uidSchema = z
-  .string()
-  .regex(/^[1-9]\d{0,9}$/, 'must be a decimal string 1..4294967295')
-  .refine((v) => Number(v) <= 4294967295, 'must be a decimal string 1..4294967295');
+export const uidSchema = z.string().refine(isValidUid, 'must be a decimal string 1..4294967295');
 const cnameSchema = z.string().min(1);
 const uidList = z.array(z.string()).max(32);
 const int = z.number().int();

@@ -137,8 +137,6 @@ export type AgoraOutcome<T> =
   | InvalidRequestOutcome
   | NetworkOutcome;
 
-export type OutcomeKind = AgoraOutcome<unknown>['kind'];
-
 /** Normalised view of query/stop `serverResponse` (all modes). */
 export interface RecordedFile {
   fileName: string;

@@ -429,6 +429,6 @@ describe('secrets', () => {
       }),
     );
     for (const o of outcomes) assertSafe(o);
-    expect(JSON.stringify(outcomes)).toContain('[REDACTED]');
+    expect(JSON.stringify(outcomes)).toContain('[redacted]');
   });
 });

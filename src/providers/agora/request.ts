@@ -1,15 +1,15 @@
 /**
- * What a backend may ask of a recording, validated with zod at every door: the client before a
- * workflow starts, the workflow's update validators before anything reaches history. Secrets
- * have no field here on purpose: credentials, tokens and storage keys live in the worker's
- * config, and a recording names its storage profile only.
+ * What a backend may ask of an Agora recording, validated with zod at every door: the client
+ * before a workflow starts, the workflow's update validators before anything reaches history.
+ * Pure (no I/O): it runs inside the workflow sandbox too.
  */
 import { z } from 'zod';
-import { isValidUid, timingsSchema } from '../workflows/policy';
+import { commonRequestFields, identitiesSchema, requiredString, utf8Bytes } from '../../contract/request';
 
-/** Buffer is not in the workflow sandbox; TextEncoder is. */
-function utf8Bytes(s: string): number {
-  return new TextEncoder().encode(s).length;
+export const MAX_UID = 4_294_967_295;
+
+export function isValidUid(uid: string): boolean {
+  return /^[1-9]\d{0,9}$/.test(uid) && Number(uid) <= MAX_UID;
 }
 
 export const uidSchema = z
@@ -101,29 +101,15 @@ export const webRecorderSchema = z.strictObject({
   maxRecordingHour: z.number().int().min(1).max(720).default(72),
 });
 
-/** "required" when absent, "must be a string" when of another type. */
-function requiredString(issue: { input: unknown }): string {
-  return issue.input === undefined ? 'is required' : 'must be a string';
-}
-
-export const recordingIdSchema = z
-  .string({ error: requiredString })
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9._:@-]+$/, 'may contain only letters, digits and . _ : @ -');
-
-export const recordingInputSchema = z
+export const agoraRequestSchema = z
   .strictObject({
-    recordingId: recordingIdSchema,
-    provider: z.literal('agora').default('agora'),
+    ...commonRequestFields,
+    provider: z.literal('agora'),
     appId: z.string({ error: requiredString }).regex(/^[A-Za-z0-9]{1,64}$/, 'must be the App ID: letters and digits'),
     channel: z.string({ error: requiredString }).min(1),
     mode: z.enum(['individual', 'mix', 'web']).default('mix'),
-    uids: z
-      .strictObject({ primary: uidSchema, backup: uidSchema })
-      .refine((u) => u.primary !== u.backup, { message: 'primary and backup must differ', path: ['backup'] })
-      .optional(),
-    storageProfile: z.string().min(1).default('default'),
+    /** The recorder uids to use, in the order they are taken; derived from the recording id when absent. */
+    identities: identitiesSchema(uidSchema).optional(),
     recordingConfig: recordingConfigSchema.default({ channelType: 0, streamTypes: 2, maxIdleTime: 300 }),
     avFileType: z
       .array(z.enum(['hls', 'mp4']))
@@ -133,7 +119,6 @@ export const recordingInputSchema = z
     subscriptions: subscriptionsSchema.optional(),
     layout: layoutSchema.optional(),
     resourceExpiredHour: z.number().int().min(1).max(720).default(72),
-    timings: timingsSchema.partial().optional(),
   })
   .superRefine((v, ctx) => {
     if (v.mode === 'web') {
@@ -148,28 +133,4 @@ export const recordingInputSchema = z
       ctx.addIssue({ code: 'custom', path: ['recordingConfig', 'subscribeUidGroup'], message: 'required in individual mode (spec §4.2.1)' });
     }
   });
-export type RecordingInput = z.output<typeof recordingInputSchema>;
-export type RecordingRequest = z.input<typeof recordingInputSchema>;
-
-/** One readable line per problem, naming the field: "channel: must be shorter than 64 bytes". */
-export function formatIssues(error: z.ZodError, prefix = ''): string {
-  return error.issues
-    .map((i) => {
-      const field = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
-      return `${field || '(input)'}: ${i.message}`;
-    })
-    .join('; ');
-}
-
-export class InvalidInputError extends Error {
-  constructor(readonly issues: string) {
-    super(`invalid input: ${issues}`);
-    this.name = 'InvalidInputError';
-  }
-}
-
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new InvalidInputError(formatIssues(r.error, prefix));
-  return r.data;
-}
+export type AgoraRecordingInput = z.output<typeof agoraRequestSchema>;

@@ -1,0 +1,74 @@
+/**
+ * The fields every recording request has, whatever its provider, and the one way inputs are
+ * validated and reported. Secrets have no field here on purpose: credentials, tokens and storage
+ * keys live in the worker's config, and a recording names its storage profile only.
+ */
+import { z } from 'zod';
+import { timingOverridesSchema, type TimingOverrides } from './timings';
+
+/** "required" when absent, "must be a string" when of another type. */
+export function requiredString(issue: { input: unknown }): string {
+  return issue.input === undefined ? 'is required' : 'must be a string';
+}
+
+export const recordingIdSchema = z
+  .string({ error: requiredString })
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._:@-]+$/, 'may contain only letters, digits and . _ : @ -');
+
+/** Recorder identities (uids, robot UserIds): two at least, so a restart never reuses a live one; all distinct. */
+export function identitiesSchema(identity: z.ZodType<string>) {
+  return z
+    .array(identity)
+    .min(2, 'needs at least 2 identities: a restart must not reuse the identity of a recorder that may linger')
+    .max(16)
+    .refine((ids) => new Set(ids).size === ids.length, 'must all differ');
+}
+
+/** Fields shared by every provider's request schema. */
+export const commonRequestFields = {
+  recordingId: recordingIdSchema,
+  storageProfile: z.string().min(1).default('default'),
+  timings: timingOverridesSchema.optional(),
+};
+
+/** What the lifecycle reads of any provider's validated request. */
+export interface RecordingInputBase {
+  recordingId: string;
+  provider: string;
+  channel: string;
+  storageProfile: string;
+  identities?: string[];
+  timings?: TimingOverrides;
+  subscriptions?: Record<string, unknown>;
+  layout?: Record<string, unknown>;
+}
+
+/** One readable line per problem, naming the field: "channel: must be shorter than 64 bytes". */
+export function formatIssues(error: z.ZodError, prefix = ''): string {
+  return error.issues
+    .map((i) => {
+      const field = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
+      return `${field || '(input)'}: ${i.message}`;
+    })
+    .join('; ');
+}
+
+export class InvalidInputError extends Error {
+  constructor(readonly issues: string) {
+    super(`invalid input: ${issues}`);
+    this.name = 'InvalidInputError';
+  }
+}
+
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new InvalidInputError(formatIssues(r.error, prefix));
+  return r.data;
+}
+
+/** Buffer is not in the workflow sandbox; TextEncoder is. */
+export function utf8Bytes(s: string): number {
+  return new TextEncoder().encode(s).length;
+}

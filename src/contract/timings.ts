@@ -1,0 +1,85 @@
+/**
+ * Every timing the lifecycle uses, named once. Defaults come from the vendors' specs (the common
+ * ones below; a provider overrides what its spec says differently) and every one of them is
+ * overridable per recording through `timings`.
+ */
+import { z } from 'zod';
+
+const ms = z.number().int().min(0).max(24 * 3600 * 1000);
+const delays = z.array(ms).min(1).max(50);
+
+export const timingsSchema = z.strictObject({
+  /** start answered ambiguously (Agora 206/50x, TRTC InternalError, no answer): retry the same start (Agora 3, 6, 9 s). */
+  startRetryDelaysMs: delays,
+  /** A lease request (Agora acquire) failed transiently: back off 1 s, 3 s, 6 s (Agora spec §1.1). */
+  acquireRetryDelaysMs: delays,
+  /** First describe this long after the recorder id (Agora spec §7.2 step 2: 5 s). */
+  firstQueryDelayMs: ms,
+  /** Later confirmation queries back off; each below maxIdleTime. Offsets 5, 15, 30, 45 … 90 s. */
+  confirmPollDelaysMs: delays,
+  /** No proof of recording this long after the recorder id: the start failed (Agora spec §7.2 step 3: 90 s). */
+  confirmTimeoutMs: ms,
+  /** Monitoring cadence (every 2 minutes in both vendors' guides). */
+  monitorIntervalMs: ms.min(1),
+  /** A not-found is confirmed by queries after 5, 10 and 15 s before the recorder is declared gone. */
+  notFoundConfirmDelaysMs: delays,
+  /** An ambiguous describe: retry after 5, 10, 15, 30 s, then keep monitoring as degraded. */
+  serverErrorRetryDelaysMs: delays,
+  /** Rate-limited: wait and retry, not counted as a failure; the last value repeats. */
+  rateLimitDelaysMs: delays,
+  /** stop / update answered ambiguously: retry the same request. */
+  requestRetryDelaysMs: delays,
+  /** Restart backoff: the first restart after a healthy recorder is immediate; consecutive failed attempts wait initial·2^(n-1), capped. */
+  restartBackoffInitialMs: ms,
+  restartBackoffMaxMs: ms,
+  /** Consecutive attempts that never proved recording before the recording fails. */
+  maxConsecutiveFailedAttempts: z.number().int().min(1).max(1000),
+  /** Continue-as-new past this many history events (or when the server suggests it). */
+  continueAsNewAfterEvents: z.number().int().min(100).max(50_000),
+  /** One vendor call (failover and pacing included); past this the activity is retried (e.g. its worker died mid-call). */
+  activityTimeoutMs: ms.min(1_000),
+  /** Nobody polling the account's queue this long means no worker is configured for it: fail loudly. */
+  activityScheduleTimeoutMs: ms.min(1_000),
+});
+export type Timings = z.infer<typeof timingsSchema>;
+export const timingOverridesSchema = timingsSchema.partial();
+export type TimingOverrides = z.infer<typeof timingOverridesSchema>;
+
+/** Agora's spec values (seed 000, spec §7.2–7.3); a provider spec replaces what its vendor says otherwise. */
+export const commonTimings: Timings = {
+  startRetryDelaysMs: [3_000, 6_000, 9_000],
+  acquireRetryDelaysMs: [1_000, 3_000, 6_000],
+  firstQueryDelayMs: 5_000,
+  confirmPollDelaysMs: [10_000, 15_000, 15_000, 15_000, 15_000, 15_000],
+  confirmTimeoutMs: 90_000,
+  monitorIntervalMs: 120_000,
+  notFoundConfirmDelaysMs: [5_000, 10_000, 15_000],
+  serverErrorRetryDelaysMs: [5_000, 10_000, 15_000, 30_000],
+  rateLimitDelaysMs: [1_000, 3_000, 6_000],
+  requestRetryDelaysMs: [3_000, 6_000, 9_000],
+  restartBackoffInitialMs: 5_000,
+  restartBackoffMaxMs: 300_000,
+  maxConsecutiveFailedAttempts: 20,
+  continueAsNewAfterEvents: 5_000,
+  activityTimeoutMs: 60_000,
+  activityScheduleTimeoutMs: 120_000,
+};
+
+/** Every query interval must stay below the recorder's idle timeout, or a quiet channel looks like a dead recorder. */
+export function resolveTimings(defaults: Timings, overrides: TimingOverrides | undefined, maxIdleTimeSec: number, idleField: string): Timings {
+  const t: Timings = { ...defaults, ...overrides };
+  const idleMs = maxIdleTimeSec * 1000;
+  const problems: string[] = [];
+  const below = (what: string, value: number) => {
+    if (value >= idleMs) problems.push(`${what} (${value}) must be below ${idleField} (${idleMs} ms)`);
+  };
+  below('timings.monitorIntervalMs', t.monitorIntervalMs);
+  below('timings.firstQueryDelayMs', t.firstQueryDelayMs);
+  for (const key of ['confirmPollDelaysMs', 'notFoundConfirmDelaysMs', 'serverErrorRetryDelaysMs'] as const) {
+    t[key].forEach((d, i) => below(`timings.${key}[${i}]`, d));
+  }
+  if (t.firstQueryDelayMs >= t.confirmTimeoutMs) problems.push('timings.firstQueryDelayMs must be below timings.confirmTimeoutMs');
+  if (t.restartBackoffInitialMs > t.restartBackoffMaxMs) problems.push('timings.restartBackoffInitialMs must not exceed timings.restartBackoffMaxMs');
+  if (problems.length) throw new RangeError(problems.join('; '));
+  return t;
+}

@@ -1,0 +1,44 @@
+/** Agora Cloud Recording as the lifecycle sees it (Agora spec §7, seed 000). Pure: runs in the workflow sandbox. */
+import { commonTimings } from '../../contract/timings';
+import type { ProviderSpec } from '../spec';
+import { agoraRequestSchema, layoutSchema, subscriptionsSchema, type AgoraRecordingInput } from './request';
+
+/** FNV-1a 32-bit: stable across runtimes, so derived uids never change under a replay. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/**
+ * Uids in 3.0e9..4.25e9, where client apps rarely put their users (a recorder uid must not collide
+ * with a user in the channel): the first two 500 M apart, further ones in between.
+ */
+export function deriveUids(recordingId: string, count: number): string[] {
+  const base = 3_000_000_000 + (fnv1a(recordingId) % 500_000_000);
+  const offsets = [0, 500_000_000, 250_000_000, 750_000_000, 125_000_000, 625_000_000, 375_000_000, 875_000_000];
+  return offsets.slice(0, count).map((o) => String(base + o));
+}
+
+export const agoraSpec: ProviderSpec<AgoraRecordingInput> = {
+  request: agoraRequestSchema,
+  settings: { subscriptions: subscriptionsSchema, layout: layoutSchema },
+  settingRefused: (input, name) =>
+    name === 'layout' && input.mode !== 'mix' ? `updateLayout applies to mix mode only; this recording is ${input.mode}` : undefined,
+  timings: commonTimings,
+  idleTimeout: (input) => ({ seconds: input.recordingConfig.maxIdleTime, field: 'recordingConfig.maxIdleTime' }),
+  account: (input) => input.appId,
+  leases: true,
+  deriveIdentities: deriveUids,
+  describe: (input) => ({
+    summary: `agora ${input.mode} recording · channel ${input.channel}`,
+    details: [
+      `**App ID** \`${input.appId}\` · **channel** \`${input.channel}\` · **mode** ${input.mode}`,
+      `**storage profile** ${input.storageProfile} · **maxIdleTime** ${input.recordingConfig.maxIdleTime} s`,
+    ],
+    memo: { mode: input.mode, appId: input.appId },
+  }),
+};

@@ -1,0 +1,295 @@
+/**
+ * One recorder slot's lifecycle, step by step as the vendors' guides write it: prepare → start →
+ * confirm → monitor, restart on a fresh identity when the recorder is lost, and stop. Decisions
+ * come from ./decisions; every vendor call runs through the one retry loop.
+ */
+import { log } from '@temporalio/workflow';
+import type { VendorDetail } from '../contract/detail';
+import type { Segment, Slot } from '../contract/messages';
+import { decideDescribe, decidePrepare, decideStart, decideStop, restartBackoffMs, type Probe } from './decisions';
+import { identityFor } from './identities';
+import { countRestart, recordConfirmLatency, recordRestartGap, type RestartReason } from './metrics';
+import { Counts, retrying } from './retry';
+import { endSegment, isLive, iso, refOf } from './segments';
+import type { Recording } from './recording';
+import type { Vendor } from './vendor';
+
+type Confirmed = 'ok' | 'stop' | { why: string; mayStillRun: boolean };
+type Stop = { uncertain?: string; rejected?: boolean; nothingRecorded: boolean };
+
+const now = (): number => Date.now();
+
+export class Lane {
+  constructor(
+    private readonly r: Recording,
+    readonly slot: Slot,
+  ) {}
+
+  live(): Segment | undefined {
+    const seg = this.segments().at(-1);
+    return isLive(seg) ? seg : undefined;
+  }
+
+  /** One step: watch the live recorder until its next query, or start one. */
+  async step(): Promise<void> {
+    const seg = this.live();
+    if (seg) await this.monitor(seg);
+    else await this.startRecorder();
+  }
+
+  // ------------------------------------------------------------------ start (Agora spec §7.2)
+
+  /** Prepare → start → confirm, on the lane's next identity, backing off on repeated failure. */
+  private async startRecorder(): Promise<void> {
+    const { t } = this.r;
+    if (this.slot.consecutiveFailures >= t.maxConsecutiveFailedAttempts) {
+      await this.r.fail(`restart budget exhausted: ${this.slot.consecutiveFailures} consecutive attempts never reached status 4/5`);
+    }
+    // The first switch after a failure happens at once (spec); repeats back off so a dead vendor is not hammered.
+    const backoff = restartBackoffMs(t, this.slot.consecutiveFailures - 1);
+    if (backoff > 0) {
+      this.r.observer.setPhase('restarting');
+      if (await this.r.waits.wait(backoff, `restart backoff after ${this.slot.consecutiveFailures} failed attempts`)) return;
+    }
+
+    const seg = this.openSegment();
+    let lease = await this.prepare(seg);
+    let reprepared = false;
+    while (lease !== undefined) {
+      if (this.r.stopRequested) return endSegment(seg, 'stop requested before start');
+      seg.lease = lease || undefined;
+      const started = await this.start(seg, lease);
+      if (started === 'started') break;
+      // One fresh lease per attempt: a vendor that keeps refusing it goes through the restart backoff.
+      if ('reprepare' in started && !reprepared) {
+        reprepared = true;
+        lease = await this.prepare(seg);
+        continue;
+      }
+      if ('switchIdentity' in started) this.slot.switches += 1;
+      return this.failAttempt(seg, 'switchIdentity' in started ? started.switchIdentity : started.reprepare, 'start-rejected');
+    }
+    if (!seg.recorderId) {
+      if (this.r.stopRequested) return endSegment(seg, 'stop requested before start');
+      return this.failAttempt(seg, seg.endReason ?? 'prepare failed', 'acquire-failed');
+    }
+    if (this.r.stopRequested) return;
+
+    const confirmed = await this.confirm(seg);
+    if (confirmed === 'stop') return;
+    if (confirmed !== 'ok') {
+      if (confirmed.mayStillRun) await this.stopQuietly(seg);
+      this.slot.switches += 1;
+      return this.failAttempt(seg, confirmed.why, 'unconfirmed');
+    }
+    seg.confirmedAt = iso(now());
+    recordConfirmLatency((now() - Date.parse(seg.startedAt!)) / 1000);
+    const previous = this.segments().at(-2);
+    const lastAlive = previous?.lastAliveAt ?? previous?.confirmedAt;
+    if (lastAlive) recordRestartGap((now() - Date.parse(lastAlive)) / 1000);
+    this.slot.consecutiveFailures = 0;
+    this.slot.nextPollAt = iso(now() + t.monitorIntervalMs);
+    this.r.observer.setPhase('recording');
+    await this.r.settings.reconcile(seg);
+  }
+
+  /** A lease for the start ('' for providers without one); undefined when this attempt is over. */
+  private async prepare(seg: Segment): Promise<string | undefined> {
+    if (!this.r.leases) return '';
+    this.r.observer.setPhase('acquiring');
+    let last: VendorDetail | undefined;
+    const r = await retrying(
+      async () => {
+        const o = await this.r.vendor.call('prepareRecorder', `acquire a resource for uid ${seg.identity}`, { recording: this.r.input, identity: seg.identity });
+        last = o.detail;
+        return o;
+      },
+      (o, counts) => decidePrepare(o, counts, this.r.t),
+      // Stop may cut this wait short: no recorder exists yet.
+      (ms, why) => this.r.waits.wait(ms, why),
+      () => undefined,
+    );
+    if (r === undefined) return undefined;
+    if ('fail' in r) return this.r.fail(r.fail, last);
+    if ('giveUp' in r) {
+      seg.endReason = r.giveUp;
+      return undefined;
+    }
+    return r.lease;
+  }
+
+  private async start(seg: Segment, lease: string): Promise<'started' | { switchIdentity: string } | { reprepare: string }> {
+    this.r.observer.setPhase('starting');
+    let last: VendorDetail | undefined;
+    const r = await retrying(
+      async () => {
+        // Marked with what the start carries: an update may arrive while it is on the wire.
+        const mark = this.r.settings.carriedBy(seg);
+        const o = await this.r.vendor.call('startRecorder', `start recorder #${seg.index} on uid ${seg.identity}`, {
+          recording: this.r.input,
+          identity: seg.identity,
+          ...(lease ? { lease } : {}),
+          settings: this.r.settings.current(),
+        });
+        mark();
+        last = o.detail;
+        return o;
+      },
+      (o, counts) => decideStart(o, counts, this.r.t),
+      // Not cut short by stop: after an ambiguous answer only a retry can reveal a recorder that
+      // did start, and we must know it to stop it.
+      (ms, why) => this.r.waits.sleep(ms, why).then(() => false),
+      () => ({ fail: 'interrupted' }),
+    );
+    if ('fail' in r) return this.r.fail(r.fail, last);
+    if ('switchIdentity' in r) {
+      if (r.unmanageable) seg.unmanageable = true;
+      return { switchIdentity: r.switchIdentity };
+    }
+    if ('reprepare' in r) return { reprepare: r.reprepare };
+    const { recorder } = r;
+    seg.recorderId = recorder.recorderId;
+    seg.startedAt = iso(now());
+    if (r.adopted) seg.adopted = true;
+    if (r.playlist) seg.playlist = r.playlist;
+    if (recorder.credentialExpiresAt) seg.credentialExpiresAt = recorder.credentialExpiresAt;
+    if (recorder.manageableUntil) seg.manageableUntil = recorder.manageableUntil;
+    if (recorder.vendor) seg.vendor = recorder.vendor;
+    this.r.observer.publish();
+    return 'started';
+  }
+
+  /** First query soon after the recorder id, back off, give up at the confirm deadline (Agora spec §7.2 steps 2–3). */
+  private async confirm(seg: Segment): Promise<Confirmed> {
+    const { t } = this.r;
+    this.r.observer.setPhase('confirming');
+    const deadline = Date.parse(seg.startedAt!) + t.confirmTimeoutMs;
+    let delay = t.firstQueryDelayMs;
+    const polls = new Counts();
+    for (;;) {
+      if (await this.r.waits.waitUntil(Math.min(now() + delay, deadline), 'confirm: next query')) return 'stop';
+      const p = await this.probe(seg, deadline);
+      if ('alive' in p) return 'ok';
+      if ('interrupted' in p) return 'stop';
+      if ('gone' in p) return { why: p.gone, mayStillRun: p.mayStillRun };
+      if (now() >= deadline) {
+        return { why: `no status 4/5 within ${t.confirmTimeoutMs / 1000} s of the sid (last status ${this.r.state.lastStatus ?? 'unknown'})`, mayStillRun: true };
+      }
+      delay = polls.repeat('poll', t.confirmPollDelaysMs);
+    }
+  }
+
+  // ------------------------------------------------------------------ monitor (Agora spec §7.3)
+
+  /** A query on a durable timer; the due time is absolute, so it survives continue-as-new. */
+  private async monitor(seg: Segment): Promise<void> {
+    const { t, state } = this.r;
+    const due = this.slot.nextPollAt ? Date.parse(this.slot.nextPollAt) : now() + t.monitorIntervalMs;
+    if (await this.r.waits.waitUntil(due, 'monitor: next query')) return;
+    const p = await this.probe(seg);
+    if ('interrupted' in p) return;
+    this.slot.nextPollAt = iso(now() + t.monitorIntervalMs);
+    if ('alive' in p) return this.r.observer.setPhase(p.idle ? 'idle' : 'recording');
+    // The vendor cannot tell us; the recorder may well be fine. Keep watching, visibly.
+    if ('unknown' in p) return this.r.observer.setPhase('degraded');
+    const why = 'gone' in p ? p.gone : `status left 4/5 (status ${state.lastStatus ?? 'unknown'})`;
+    countRestart('gone' in p ? (p.mayStillRun ? 'exited' : 'not-found') : 'status-left');
+    if ('starting' in p || p.mayStillRun) await this.stopQuietly(seg);
+    this.slot.switches += 1;
+    state.lastError = why;
+    endSegment(seg, why);
+    log.warn('recorder lost; restarting on another identity', { ...this.r.observer.logFields(seg), why });
+  }
+
+  /**
+   * One describe, with the follow-ups the guide asks for: a not-found is confirmed by further
+   * queries; ambiguous answers are retried; rate limits wait without counting.
+   */
+  private probe(seg: Segment, deadline?: number): Promise<Probe | { interrupted: true }> {
+    return retrying<Awaited<ReturnType<Vendor['call']>>, Probe | { interrupted: true }>(
+      async () => {
+        const o = await this.r.vendor.call('describeRecorder', `query sid ${seg.recorderId}`, refOf(this.r.state, seg));
+        if ('files' in o) {
+          this.r.state.lastStatus = o.status;
+          if (o.files.length) seg.files = o.files;
+        }
+        if (o.kind === 'recording' || o.kind === 'idle') seg.lastAliveAt = iso(now());
+        return o;
+      },
+      (o, counts) => decideDescribe(o as Parameters<typeof decideDescribe>[0], counts, this.r.t, now(), deadline),
+      (ms, why) => this.r.waits.wait(ms, why),
+      () => ({ interrupted: true }),
+    );
+  }
+
+  // ------------------------------------------------------------------ stop (Agora spec §4.6)
+
+  /**
+   * Nothing else will ever stop this recorder (and a successor must not run beside it): past a
+   * vendor outage the stop is retried with the restart backoff; only a rejection or the restart
+   * budget ends the tries.
+   */
+  async stopPersistently(seg: Segment, what: string): Promise<Stop> {
+    for (let round = 1; ; round++) {
+      const result = await this.stopOnce(seg);
+      if (!result.uncertain || result.rejected || round >= this.r.t.maxConsecutiveFailedAttempts) return result;
+      await this.r.waits.sleep(restartBackoffMs(this.r.t, round), `stop of ${what} ${seg.recorderId} uncertain (${result.uncertain}); retrying`);
+    }
+  }
+
+  /** A superseded recorder that may still run is stopped before its successor starts. */
+  async stopQuietly(seg: Segment): Promise<void> {
+    const { uncertain } = await this.stopPersistently(seg, 'superseded recorder');
+    if (uncertain) log.warn('could not stop a superseded recorder', { ...this.r.observer.logFields(seg), uncertain });
+  }
+
+  private async stopOnce(seg: Segment): Promise<Stop> {
+    const r = await retrying(
+      () => this.r.vendor.call('stopRecorder', `stop sid ${seg.recorderId}`, refOf(this.r.state, seg)),
+      (o, counts) => decideStop(o, counts, this.r.t),
+      (ms, why) => this.r.waits.sleep(ms, why).then(() => false),
+      () => ({ uncertain: 'interrupted', rejected: false }),
+    );
+    if ('stopped' in r) {
+      // The stop answer is authoritative: a playlist name seen by query is no proof of data.
+      if (r.nothingRecorded) seg.files = [];
+      else if (r.files.length) seg.files = r.files;
+      seg.uploadingStatus = r.uploadingStatus;
+      return { nothingRecorded: r.nothingRecorded };
+    }
+    if ('gone' in r) return { nothingRecorded: false };
+    this.r.state.lastError = r.uncertain;
+    return { uncertain: r.uncertain, rejected: r.rejected, nothingRecorded: false };
+  }
+
+  // ------------------------------------------------------------------ segments
+
+  private segments(): Segment[] {
+    return this.r.state.segments.filter((s) => s.lane === this.slot.lane);
+  }
+
+  private openSegment(): Segment {
+    const { state } = this.r;
+    const seg: Segment = {
+      index: state.segments.length,
+      lane: this.slot.lane,
+      identity: identityFor(state.identities, this.slot.lane, this.slot.switches),
+      requestedAt: iso(now()),
+      files: [],
+      subscriptionsVersion: 0,
+      layoutVersion: 0,
+    };
+    if (this.segments().length > 0) state.restarts += 1;
+    state.segments.push(seg);
+    return seg;
+  }
+
+  private failAttempt(seg: Segment, why: string, reason: RestartReason): void {
+    countRestart(reason);
+    log.warn('recorder attempt failed; trying again', { ...this.r.observer.logFields(seg), why, reason });
+    endSegment(seg, why);
+    this.r.state.lastError = why;
+    this.slot.consecutiveFailures += 1;
+    this.r.observer.setPhase('restarting');
+  }
+}

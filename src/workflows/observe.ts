@@ -1,0 +1,79 @@
+/**
+ * What people see of a recording while it runs: the phase, log lines that name it, the Web UI's
+ * "Current Details", and search attributes to list and filter by. None of it adds commands to
+ * the recording's logic; search attributes are upserted only when they change.
+ */
+import { log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Phase, RecordingState, Segment } from '../contract/messages';
+import {
+  RecordingAppId,
+  RecordingChannel,
+  RecordingPhase,
+  RecordingProvider,
+  RecordingRestarts,
+  RecordingSid,
+  RecordingUid,
+} from '../contract/search-attributes';
+
+export function currentDetails(s: RecordingState): string {
+  const seg = s.segments[s.segments.length - 1];
+  const lines = [`**${s.phase}** · ${s.provider} · channel \`${s.channel}\` · account \`${s.account}\``];
+  if (seg) {
+    const recorder = [`identity \`${seg.identity}\``, seg.recorderId ? `recorder \`${seg.recorderId}\`` : 'no recorder id yet', s.lastStatus !== undefined ? `status ${s.lastStatus}` : undefined];
+    lines.push(`Recorder #${seg.index}: ${recorder.filter(Boolean).join(' · ')}${seg.confirmedAt ? ` · confirmed ${seg.confirmedAt}` : ''}`);
+  }
+  const failures = s.slots.reduce((n, slot) => n + slot.consecutiveFailures, 0);
+  lines.push(`Restarts: ${s.restarts}${failures ? ` · failed attempts in a row: ${failures}` : ''}`);
+  const nextPoll = s.slots.find((slot) => slot.nextPollAt)?.nextPollAt;
+  if (s.waiting) lines.push(`Waiting: ${s.waiting.reason} until ${s.waiting.until}`);
+  else if (nextPoll && s.phase === 'recording') lines.push(`Next query: ${nextPoll}`);
+  if (s.lastError) lines.push(`Last error: ${s.lastError}`);
+  if (s.stopRequestedAt) lines.push(`Stop requested ${s.stopRequestedAt}${s.stopReason ? `: ${s.stopReason}` : ''}`);
+  return lines.join('\n\n');
+}
+
+export class Observer {
+  private lastUpserted?: string;
+
+  constructor(private readonly state: RecordingState) {}
+
+  setPhase(phase: Phase): void {
+    if (phase !== this.state.phase) log.info(`phase ${this.state.phase} → ${phase}`, { ...this.logFields(), phase });
+    this.state.phase = phase;
+    this.publish();
+  }
+
+  /** The fields every log line about this recording carries (the SDK adds workflowId and runId). */
+  logFields(seg: Segment | undefined = this.state.segments[this.state.segments.length - 1]): Record<string, string | number | undefined> {
+    const s = this.state;
+    return { recordingId: s.recordingId, provider: s.provider, account: s.account, channel: s.channel, lane: seg?.lane, identity: seg?.identity, recorderId: seg?.recorderId };
+  }
+
+  /** The Web UI's "Current Details": no command, no history event, just what the UI reads. */
+  show(): void {
+    setCurrentDetails(currentDetails(this.state));
+  }
+
+  /** Search attributes follow every phase change, so the Web UI lists and filters recordings. */
+  publish(initial = false): void {
+    this.show();
+    const s = this.state;
+    const seg = s.segments[s.segments.length - 1];
+    const snapshot = JSON.stringify([s.phase, seg?.recorderId, seg?.identity, s.restarts]);
+    if (snapshot === this.lastUpserted) return;
+    this.lastUpserted = snapshot;
+    upsertSearchAttributes([
+      { key: RecordingPhase, value: s.phase },
+      { key: RecordingRestarts, value: s.restarts },
+      ...(seg?.identity ? [{ key: RecordingUid, value: seg.identity }] : []),
+      ...(seg?.recorderId ? [{ key: RecordingSid, value: seg.recorderId }] : []),
+      ...(initial
+        ? [
+            { key: RecordingChannel, value: s.channel },
+            { key: RecordingAppId, value: s.account },
+            { key: RecordingProvider, value: s.provider },
+          ]
+        : []),
+    ]);
+  }
+}
