@@ -20,7 +20,7 @@ const cases: ChaosCase[] = [
     name: 'acquire',
     async drive({ rig, track }) {
       const t = track(await rig.startRecording('stop-acquire', {}, (ch) => rig.fault({ op: 'acquire', delayMs: HOLD_MS, match: { cname: ch } })), noRecorder);
-      await rig.waitActivityStarted(t.recordingId, 'acquire');
+      await rig.waitActivityStarted(t.recordingId, 'prepareRecorder');
       await rig.stop(t);
     },
   },
@@ -29,7 +29,7 @@ const cases: ChaosCase[] = [
     async drive({ rig, track }) {
       // The start arrives and waits before it is performed: stop while it is on the wire.
       const t = track(await rig.startRecording('stop-start', {}, (ch) => rig.fault({ op: 'start', delayMs: HOLD_MS, match: { cname: ch } })), atMostOne);
-      await rig.waitActivityStarted(t.recordingId, 'start');
+      await rig.waitActivityStarted(t.recordingId, 'startRecorder');
       await rig.stop(t);
     },
   },
@@ -99,7 +99,7 @@ const cases: ChaosCase[] = [
       await rig.waitState(t.recordingId, (s) => s.phase === 'recording', 'recording');
       await rig.fault({ op: 'stop', apply: true, delayMs: HOLD_MS, match: { cname: t.channel } });
       await rig.stop(t);
-      await rig.waitActivityStarted(t.recordingId, 'stop');
+      await rig.waitActivityStarted(t.recordingId, 'stopRecorder');
       await rig.client.stopRecording(t.recordingId, { reason: 'second stop', wait: false });
       await rig.update(t, ['4002']);
     },

@@ -28,7 +28,7 @@ const cases: ChaosCase[] = [
         await ctx.rig.startRecording('kill-acquire', {}, (ch) => ctx.rig.fault({ op: 'acquire', delayMs: HOLD_MS, match: { cname: ch } })),
         oneRecorder,
       );
-      await killActivityWorker(ctx, t.recordingId, 'acquire');
+      await killActivityWorker(ctx, t.recordingId, 'prepareRecorder');
       await ctx.rig.waitState(t.recordingId, (s) => s.phase === 'recording', 'recording after the kill');
       await ctx.rig.update(t, ['2001']);
       await ctx.rig.stop(t);
@@ -45,8 +45,8 @@ const cases: ChaosCase[] = [
           ...check(s.segments.length === 1 && s.segments[0].adopted === true, 'the retried start should adopt the recorder (201 code 7)'),
         ]),
       );
-      await Promise.all([ctx.rig.waitActivityStarted(t.recordingId, 'start'), ctx.rig.waitTaskLive(t.channel)]);
-      await killActivityWorker(ctx, t.recordingId, 'start');
+      await Promise.all([ctx.rig.waitActivityStarted(t.recordingId, 'startRecorder'), ctx.rig.waitTaskLive(t.channel)]);
+      await killActivityWorker(ctx, t.recordingId, 'startRecorder');
       await ctx.rig.waitState(t.recordingId, (s) => s.phase === 'recording', 'recording after the kill');
       await ctx.rig.update(t, ['2002']);
       await ctx.rig.stop(t);
@@ -61,7 +61,7 @@ const cases: ChaosCase[] = [
         oneRecorder,
       );
       await ctx.rig.waitState(t.recordingId, (s) => s.phase === 'confirming', 'confirming');
-      await killActivityWorker(ctx, t.recordingId, 'query');
+      await killActivityWorker(ctx, t.recordingId, 'describeRecorder');
       await ctx.rig.waitState(t.recordingId, (s) => s.phase === 'recording', 'recording after the kill');
       await ctx.rig.update(t, ['2003']);
       await ctx.rig.stop(t);
@@ -74,7 +74,7 @@ const cases: ChaosCase[] = [
       await ctx.rig.waitState(t.recordingId, (s) => s.phase === 'recording', 'recording');
       await ctx.rig.update(t, ['2004']);
       await ctx.rig.fault({ op: 'query', delayMs: HOLD_MS, match: { cname: t.channel } });
-      await killActivityWorker(ctx, t.recordingId, 'query');
+      await killActivityWorker(ctx, t.recordingId, 'describeRecorder');
       // Then the other one too (it may hold the workflow in its cache), once the replacement polls.
       await ctx.rig.ensureWorkers();
       const other = ctx.rig.liveWorkers()[0];
@@ -94,7 +94,7 @@ const cases: ChaosCase[] = [
       // The stop happens on arrival; its answer is held, and the worker waiting for it dies.
       await ctx.rig.fault({ op: 'stop', apply: true, delayMs: HOLD_MS, match: { cname: t.channel } });
       await ctx.rig.stop(t);
-      await killActivityWorker(ctx, t.recordingId, 'stop');
+      await killActivityWorker(ctx, t.recordingId, 'stopRecorder');
       await pause(100);
     },
   },

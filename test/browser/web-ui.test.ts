@@ -104,8 +104,8 @@ describe('Temporal Web UI (browser)', () => {
       await page.waitForURL(new RegExp(`/workflows/${escapeRegExp(workflowId)}/[0-9a-f-]{36}/history$`));
       await page.getByRole('heading', { name: 'Event History' }).waitFor();
       await page.getByText('recordingWorkflow', { exact: true }).first().waitFor();
-      // The vendor calls are activities named after the REST operations; the timeline shows them.
-      await page.getByText('acquire', { exact: true }).first().waitFor();
+      // The vendor calls are activities named after the recorder operations; the timeline shows them.
+      await page.getByText('prepareRecorder', { exact: true }).first().waitFor();
       await page.setViewportSize({ width: 1600, height: 1200 });
       await screenshot(page, 'web-ui-history');
 
@@ -130,7 +130,7 @@ describe('Temporal Web UI (browser)', () => {
       const answerText = await answer.innerText();
       expect(answerText).toContain(`"phase": "recording"`);
       expect(answerText).toContain(`"channel": "${target.channel}"`);
-      expect(answerText).toContain(`"sid": "${firstSid}"`);
+      expect(answerText).toContain(`"recorderId": "${firstSid}"`);
       await screenshot(page, 'web-ui-query');
 
       // Unformatted, the answer is one line of JSON: all of it is in the page, so parse it.
