@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { RecordingClient, workflowIdFor, type RecordingRequest, type RecordingState, type UpdateResult } from '../src/client';
+import type { AgoraRecordingRequest } from '../src/providers/agora/request';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server';
 import type { Timings } from '../src/contract/timings';
 import { dataDir, startDevServer, type DevServer } from '../scripts/lib/dev-server';
@@ -202,7 +203,7 @@ export class Rig {
   /** Starts a recording on its own channel; `prepare` runs first (e.g. to queue faults matching that channel). */
   async startRecording(
     label: string,
-    overrides: Partial<RecordingRequest> & { timings?: Partial<Timings> } = {},
+    overrides: Partial<AgoraRecordingRequest> & { timings?: Partial<Timings> } = {},
     prepare?: (channel: string) => Promise<void>,
   ): Promise<Tracked> {
     const recordingId = `chaos-${this.runTag}-${++this.seq}-${label}`.slice(0, 100);

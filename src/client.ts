@@ -24,6 +24,7 @@ import { InvalidInputError, parseOrThrow, recordingIdSchema } from './contract/r
 import { RecordingAppId, RecordingChannel, RecordingPhase, RecordingProvider } from './contract/search-attributes';
 import { identitiesFor, recordingRequestSchema, specOf, timingsFor, validateSetting, type RecordingRequest } from './providers/catalog';
 import type { Layout, Subscriptions } from './providers/agora/request';
+import type { TrtcLayout, TrtcSubscriptions } from './providers/trtc/request';
 import type { recordingWorkflow } from './workflows/recording-workflow';
 
 export type { RecordingRequest, RecordingState, RecordingSummary, Segment, Subscriptions, Layout, UpdateResult, Phase };
@@ -119,7 +120,7 @@ export class RecordingClient {
       args: [{ input }],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       typedSearchAttributes: [
-        { key: RecordingPhase, value: 'acquiring' },
+        { key: RecordingPhase, value: specOf(input).leases ? 'acquiring' : 'starting' },
         { key: RecordingChannel, value: input.channel },
         { key: RecordingAppId, value: specOf(input).account(input) },
         { key: RecordingProvider, value: input.provider },
@@ -151,11 +152,11 @@ export class RecordingClient {
     return opts.wait === false ? undefined : handle.result();
   }
 
-  async updateSubscriptions(recordingId: string, subscriptions: Subscriptions): Promise<UpdateResult> {
+  async updateSubscriptions(recordingId: string, subscriptions: Subscriptions | TrtcSubscriptions): Promise<UpdateResult> {
     return this.changeSetting(recordingId, 'subscriptions', subscriptions);
   }
 
-  async updateLayout(recordingId: string, layout: Layout): Promise<UpdateResult> {
+  async updateLayout(recordingId: string, layout: Layout | TrtcLayout): Promise<UpdateResult> {
     return this.changeSetting(recordingId, 'layout', layout);
   }
 

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { formatIssues } from './contract/request';
 import { DEFAULT_TASK_QUEUE } from './contract/messages';
 import { agoraConfigSchema, agoraEnvOverrides } from './providers/agora/config';
-import { providerWorkers, type ConfiguredProvider } from './providers/registry';
+import { trtcConfigSchema, trtcEnvOverrides } from './providers/trtc/config';
+import { providerWorkers, type ConfiguredProvider, type ProviderWorker } from './providers/registry';
 
 export const workerConfigSchema = z
   .strictObject({
@@ -22,6 +23,7 @@ export const workerConfigSchema = z
     .default({ address: 'localhost:7233', namespace: 'default', taskQueue: DEFAULT_TASK_QUEUE }),
   /** One section per provider this worker serves; at least one. */
   agora: agoraConfigSchema.optional(),
+  trtc: trtcConfigSchema.optional(),
   metricsPort: z.number().int().min(0).max(65_535).optional(),
   /**
    * Workflows kept in the worker's cache (each ~1.6 MiB, measured in bench/scale). Unset: the SDK
@@ -63,6 +65,7 @@ function envOverrides(raw: Record<string, any>, env: NodeJS.ProcessEnv): Record<
   if (env.TEMPORAL_NAMESPACE) out.temporal.namespace = env.TEMPORAL_NAMESPACE;
   if (env.TEMPORAL_TASK_QUEUE) out.temporal.taskQueue = env.TEMPORAL_TASK_QUEUE;
   if (out.agora || Object.keys(env).some((k) => k.startsWith('AGORA_'))) out.agora = agoraEnvOverrides(out.agora ?? {}, env);
+  if (out.trtc || Object.keys(env).some((k) => k.startsWith('TRTC_'))) out.trtc = trtcEnvOverrides(out.trtc ?? {}, env);
   if (env.METRICS_PORT) out.metricsPort = Number(env.METRICS_PORT);
   if (env.MAX_CACHED_WORKFLOWS) out.maxCachedWorkflows = Number(env.MAX_CACHED_WORKFLOWS);
   return out;
@@ -104,5 +107,5 @@ export function configuredProviders(config: Partial<Record<ConfiguredProvider, u
 
 /** Every secret value in a config, for log redaction and the "no secret in history" tests. */
 export function configSecrets(config: WorkerConfig): string[] {
-  return configuredProviders(config).flatMap((p) => providerWorkers[p].secrets(config[p]!));
+  return configuredProviders(config).flatMap((p) => (providerWorkers[p] as ProviderWorker<unknown>).secrets(config[p]));
 }

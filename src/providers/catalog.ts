@@ -6,12 +6,15 @@ import { z } from 'zod';
 import type { SettingName } from '../contract/recorder';
 import { formatIssues, InvalidInputError, type RecordingInputBase } from '../contract/request';
 import { resolveTimings, type Timings } from '../contract/timings';
-import { agoraRequestSchema } from './agora/request';
+import { agoraRequestSchema, type AgoraRecordingRequest } from './agora/request';
 import { agoraSpec } from './agora/spec';
+import { trtcRequestSchema } from './trtc/request';
+import { trtcSpec } from './trtc/spec';
 import type { ProviderSpec } from './spec';
 
 export const providers = {
   agora: agoraSpec,
+  trtc: trtcSpec,
 } satisfies Record<string, ProviderSpec<any>>;
 
 export type ProviderName = keyof typeof providers;
@@ -21,9 +24,9 @@ export const PROVIDER_NAMES = Object.keys(providers) as ProviderName[];
 const withDefaultProvider = (v: unknown): unknown =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !('provider' in v) ? { ...v, provider: 'agora' } : v;
 
-export const recordingRequestSchema = z.preprocess(withDefaultProvider, z.discriminatedUnion('provider', [agoraRequestSchema]));
+export const recordingRequestSchema = z.preprocess(withDefaultProvider, z.discriminatedUnion('provider', [agoraRequestSchema, trtcRequestSchema]));
 export type RecordingInput = z.output<typeof recordingRequestSchema>;
-export type RecordingRequest = z.input<typeof agoraRequestSchema> | Omit<z.input<typeof agoraRequestSchema>, 'provider'>;
+export type RecordingRequest = AgoraRecordingRequest | z.input<typeof trtcRequestSchema>;
 
 export function specOf(input: Pick<RecordingInputBase, 'provider'>): ProviderSpec<any> {
   const spec = (providers as Record<string, ProviderSpec<any>>)[input.provider];

@@ -7,6 +7,9 @@ import type { RecorderActivities } from '../contract/recorder';
 import { AgoraClient } from './agora/client';
 import { agoraSecrets, type AgoraConfig } from './agora/config';
 import { createAgoraAdapter } from './agora/adapter';
+import { createTrtcAdapter } from './trtc/adapter';
+import { TrtcClient } from './trtc/client';
+import { trtcSecrets, type TrtcConfig } from './trtc/config';
 
 export interface OpenedProvider {
   activities: RecorderActivities;
@@ -40,5 +43,24 @@ const agora: ProviderWorker<AgoraConfig> = {
   secrets: agoraSecrets,
 };
 
-export const providerWorkers = { agora };
+const trtc: ProviderWorker<TrtcConfig> = {
+  accounts: (c) => Object.keys(c.apps),
+  // TRTC's 20 QPS is per account (SecretId), shared by all its SdkAppIds' queues.
+  maxRequestsPerSecond: (c) => c.maxRequestsPerSecond / Object.keys(c.apps).length,
+  open(c, logger) {
+    const client = new TrtcClient({
+      baseUrl: c.baseUrl,
+      secretId: c.secretId,
+      secretKey: c.secretKey,
+      region: c.region,
+      timeoutMs: c.timeoutMs,
+      maxRequestsPerSecond: c.maxRequestsPerSecond / c.workersPerAccount,
+      logger,
+    });
+    return { activities: createTrtcAdapter(client, c), close: async () => client.close() };
+  },
+  secrets: trtcSecrets,
+};
+
+export const providerWorkers = { agora, trtc };
 export type ConfiguredProvider = keyof typeof providerWorkers;

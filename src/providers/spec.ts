@@ -29,3 +29,13 @@ export interface ProviderSpec<I extends RecordingInputBase = RecordingInputBase>
   /** A short human description for the Web UI's summary and memo; names only, never secrets. */
   describe(input: I): { summary: string; details: string[]; memo: Record<string, unknown> };
 }
+
+/** FNV-1a 32-bit: stable across runtimes, so identities derived from it never change under a replay. */
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}

@@ -14,7 +14,8 @@ import { endSegment, isLive, iso, refOf } from './segments';
 import type { Recording } from './recording';
 import type { Vendor } from './vendor';
 
-type Confirmed = 'ok' | 'stop' | { why: string; mayStillRun: boolean };
+/** Confirmed (alive, perhaps idle: in the channel with nobody to record), cut short by stop, or failed. */
+type Confirmed = { idle: boolean } | 'stop' | { why: string; mayStillRun: boolean };
 type Stop = { uncertain?: string; rejected?: boolean; nothingRecorded: boolean };
 
 const now = (): number => Date.now();
@@ -77,7 +78,7 @@ export class Lane {
 
     const confirmed = await this.confirm(seg);
     if (confirmed === 'stop') return;
-    if (confirmed !== 'ok') {
+    if ('why' in confirmed) {
       if (confirmed.mayStillRun) await this.stopQuietly(seg);
       this.slot.switches += 1;
       return this.failAttempt(seg, confirmed.why, 'unconfirmed');
@@ -89,7 +90,7 @@ export class Lane {
     if (lastAlive) recordRestartGap((now() - Date.parse(lastAlive)) / 1000);
     this.slot.consecutiveFailures = 0;
     this.slot.nextPollAt = iso(now() + t.monitorIntervalMs);
-    this.r.observer.setPhase('recording');
+    this.r.observer.setPhase(confirmed.idle ? 'idle' : 'recording');
     await this.r.settings.reconcile(seg);
   }
 
@@ -169,7 +170,7 @@ export class Lane {
     for (;;) {
       if (await this.r.waits.waitUntil(Math.min(now() + delay, deadline), 'confirm: next query')) return 'stop';
       const p = await this.probe(seg, deadline);
-      if ('alive' in p) return 'ok';
+      if ('alive' in p) return { idle: p.idle };
       if ('interrupted' in p) return 'stop';
       if ('gone' in p) return { why: p.gone, mayStillRun: p.mayStillRun };
       if (now() >= deadline) {

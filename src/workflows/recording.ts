@@ -46,7 +46,7 @@ export class Recording {
       provider: input.provider,
       account: this.spec.account(input),
       channel: input.channel,
-      phase: 'acquiring',
+      phase: this.spec.leases ? 'acquiring' : 'starting',
       identities: identitiesFor(input, identitiesNeeded(LANES)),
       slots: Array.from({ length: LANES }, (_, lane) => ({ lane, switches: 0, consecutiveFailures: 0 })),
       segments: [],

@@ -3,7 +3,8 @@
  * client. Timings are shortened per recording (the product's own override), never mocked.
  */
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server';
-import { RecordingClient, type RecordingRequest } from '../../src/client';
+import { RecordingClient } from '../../src/client';
+import type { AgoraRecordingRequest } from '../../src/providers/agora/request';
 import { parseWorkerConfig, type WorkerConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createWorkers, workflowsPath, type RecordingWorkers } from '../../src/worker';
@@ -11,6 +12,9 @@ import type { Timings } from '../../src/contract/timings';
 import { bundle, connectClient, connectWorker, testAddress, uniqueTaskQueue, type TemporalTarget } from './temporal';
 import type { NativeConnection } from '@temporalio/worker';
 import type { TaskView } from '../../src/emulator/control';
+import { startTrtcEmulator, type RunningTrtcEmulator, type TrtcTaskView } from '../../src/emulator/trtc';
+import type { z } from 'zod';
+import type { trtcRequestSchema, TrtcRecordingInput } from '../../src/providers/trtc/request';
 
 export const APP_ID = 'a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5';
 export const SECRETS = {
@@ -18,7 +22,15 @@ export const SECRETS = {
   appCertificate: 'f0e1d2c3b4a59687f0e1d2c3b4a59687',
   accessKey: 'AKIA-TEST-ACCESS-KEY-7731',
   secretKey: 'storage-secret-key-Hn3Jk5Lm7',
+  trtcSecretKey: 'trtc-api-secret-Vb6Nm2Qx8',
+  sdkSecretKey: 'trtc-sdk-secret-5f4e3d2c1b0a',
+  cosSecretKey: 'cos-secret-key-Tt9Rr8Ee7',
 };
+
+/** The TRTC application the rig's worker serves. */
+export const TRTC_APP = 1400188366;
+export type TrtcRequest = z.input<typeof trtcRequestSchema>;
+export type { TrtcRecordingInput };
 
 /** Fast but proportionate: the same rules as production, on a seconds scale. */
 export const fastTimings: Partial<Timings> = {
@@ -40,6 +52,7 @@ export type EmulatorTask = TaskView;
 
 export class RecordingEnv {
   emulator!: RunningEmulator;
+  trtcEmulator!: RunningTrtcEmulator;
   client!: RecordingClient;
   workers!: RecordingWorkers;
   config!: WorkerConfig;
@@ -52,6 +65,7 @@ export class RecordingEnv {
     const env = new RecordingEnv();
     env.temporal = opts.temporal ?? testAddress();
     env.emulator = await startEmulator({ startDelayMs: 300, customerSecret: SECRETS.customerSecret, ...opts.emulator });
+    env.trtcEmulator = await startTrtcEmulator({ startDelayMs: 300, exitingMs: 800, secretKey: SECRETS.trtcSecretKey, sdkSecretKeys: { [String(TRTC_APP)]: SECRETS.sdkSecretKey } });
     const taskQueue = uniqueTaskQueue('rec');
     env.config = parseWorkerConfig({
       temporal: { ...env.temporal, taskQueue },
@@ -63,6 +77,14 @@ export class RecordingEnv {
         apps: { [APP_ID]: { appCertificate: SECRETS.appCertificate } },
         ...opts.config,
         storageProfiles: { default: { vendor: 1, region: 0, bucket: 'test-bucket', accessKey: SECRETS.accessKey, secretKey: SECRETS.secretKey } },
+      },
+      trtc: {
+        baseUrl: env.trtcEmulator.baseUrl,
+        secretId: env.trtcEmulator.options.secretId,
+        secretKey: SECRETS.trtcSecretKey,
+        timeoutMs: 2_000,
+        apps: { [String(TRTC_APP)]: { sdkSecretKey: SECRETS.sdkSecretKey } },
+        storageProfiles: { default: { CloudStorage: { Vendor: 0, Region: 'ap-shanghai', Bucket: 'test-1250000000', AccessKey: 'AKIDcostest', SecretKey: SECRETS.cosSecretKey } } },
       },
     });
     const { client } = await connectClient(env.temporal);
@@ -100,13 +122,33 @@ export class RecordingEnv {
     await this.workerConnection.close();
   }
 
-  request(overrides: Partial<RecordingRequest> = {}): RecordingRequest {
+  request(overrides: Partial<AgoraRecordingRequest> = {}): AgoraRecordingRequest {
     const id = `t-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
-    return { recordingId: id, appId: APP_ID, channel: `room_${id}`, mode: 'mix', timings: fastTimings, recordingConfig: { maxIdleTime: 30 }, ...overrides } as RecordingRequest;
+    return { recordingId: id, appId: APP_ID, channel: `room_${id}`, mode: 'mix', timings: fastTimings, recordingConfig: { maxIdleTime: 30 }, ...overrides } as AgoraRecordingRequest;
+  }
+
+  /** A TRTC recording in an integer room of its own, on the rig's application. */
+  trtcRequest(overrides: Partial<TrtcRequest> = {}): TrtcRequest & { channel: string } {
+    const id = `tr-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+    const room = String(100_000 + Math.floor(Math.random() * 2_000_000_000));
+    return { provider: 'trtc', recordingId: id, sdkAppId: TRTC_APP, channel: room, timings: fastTimings, maxIdleTime: 30, ...overrides } as TrtcRequest & { channel: string };
+  }
+
+  async trtcControl<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.controlAt(this.trtcEmulator.baseUrl, method, path, body);
+  }
+
+  async trtcTasks(roomId?: string): Promise<TrtcTaskView[]> {
+    const { tasks } = await this.trtcControl<{ tasks: TrtcTaskView[] }>('GET', '/tasks');
+    return roomId ? tasks.filter((t) => t.roomId === roomId) : tasks;
   }
 
   async control<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.emulator.altBaseUrl}/__emulator${path}`, {
+    return this.controlAt(this.emulator.altBaseUrl, method, path, body);
+  }
+
+  private async controlAt<T>(baseUrl: string, method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${baseUrl}/__emulator${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -144,5 +186,6 @@ export class RecordingEnv {
     await this.client?.close();
     await this.workerConnection?.close();
     await this.emulator?.close();
+    await this.trtcEmulator?.close();
   }
 }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { InvalidInputError, formatIssues, parseOrThrow } from '../../src/contract/request';
-import { layoutSchema, subscriptionsSchema } from '../../src/providers/agora/request';
+import { layoutSchema, subscriptionsSchema, type AgoraRecordingInput } from '../../src/providers/agora/request';
 import { recordingRequestSchema as recordingInputSchema } from '../../src/providers/catalog';
 
 const base = { recordingId: 'rec-1', appId: '0123456789abcdef0123456789abcdef', channel: 'room-1' };
@@ -24,7 +24,7 @@ const reject = (value: unknown) => rejectMessage(recordingInputSchema, value);
 
 describe('recordingInputSchema defaults', () => {
   it('fills in mode, maxIdleTime, avFileType, storageProfile, resourceExpiredHour', () => {
-    const v = parseOrThrow(recordingInputSchema, base);
+    const v = <AgoraRecordingInput>parseOrThrow(recordingInputSchema, base);
     expect(v.mode).toBe('mix');
     expect(v.provider).toBe('agora');
     expect(v.recordingConfig.maxIdleTime).toBe(300);
@@ -37,12 +37,12 @@ describe('recordingInputSchema defaults', () => {
   });
 
   it('applies the maxIdleTime default inside a partly given recordingConfig', () => {
-    const v = parseOrThrow(recordingInputSchema, { ...base, recordingConfig: { streamTypes: 0 } });
+    const v = <AgoraRecordingInput>parseOrThrow(recordingInputSchema, { ...base, recordingConfig: { streamTypes: 0 } });
     expect(v.recordingConfig).toEqual({ channelType: 0, streamTypes: 0, maxIdleTime: 300 });
   });
 
   it('keeps given values', () => {
-    const v = parseOrThrow(recordingInputSchema, {
+    const v = <AgoraRecordingInput>parseOrThrow(recordingInputSchema, {
       ...base,
       mode: 'individual',
       recordingConfig: { maxIdleTime: 600, subscribeUidGroup: 0 },
@@ -60,7 +60,7 @@ describe('recordingInputSchema defaults', () => {
   });
 
   it('fills in webRecorder defaults in web mode, where the channel is only a label', () => {
-    const v = parseOrThrow(recordingInputSchema, { ...base, mode: 'web', channel: 'any/label with é', webRecorder: { url: 'https://example.com/page' } });
+    const v = <AgoraRecordingInput>parseOrThrow(recordingInputSchema, { ...base, mode: 'web', channel: 'any/label with é', webRecorder: { url: 'https://example.com/page' } });
     expect(v.webRecorder).toEqual({ url: 'https://example.com/page', audioProfile: 0, videoWidth: 1280, videoHeight: 720, maxRecordingHour: 72 });
   });
 });

@@ -6,7 +6,8 @@
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { workflowIdFor, type RecordingRequest } from '../../src/client';
+import { workflowIdFor } from '../../src/client';
+import type { AgoraRecordingRequest } from '../../src/providers/agora/request';
 import { isValidUid } from '../../src/providers/agora/request';
 import { deriveUids } from '../../src/providers/agora/spec';
 import type { LogEntry } from '../../src/emulator/stats';
@@ -29,7 +30,7 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
 
   // ---------------------------------------------------------------- helpers
 
-  function begin(overrides: Partial<RecordingRequest> = {}): { req: RecordingRequest; t0: number } {
+  function begin(overrides: Partial<AgoraRecordingRequest> = {}): { req: AgoraRecordingRequest; t0: number } {
     const req = env.request(overrides);
     startedIds.add(req.recordingId);
     return { req, t0: Date.now() - 1 };

@@ -134,3 +134,5 @@ export const agoraRequestSchema = z
     }
   });
 export type AgoraRecordingInput = z.output<typeof agoraRequestSchema>;
+/** What a backend sends; `provider` may be left out (Agora is the default). */
+export type AgoraRecordingRequest = Omit<z.input<typeof agoraRequestSchema>, 'provider'> & { provider?: 'agora' };

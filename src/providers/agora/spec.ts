@@ -1,17 +1,7 @@
 /** Agora Cloud Recording as the lifecycle sees it (Agora spec §7, seed 000). Pure: runs in the workflow sandbox. */
 import { commonTimings } from '../../contract/timings';
-import type { ProviderSpec } from '../spec';
+import { fnv1a, type ProviderSpec } from '../spec';
 import { agoraRequestSchema, layoutSchema, subscriptionsSchema, type AgoraRecordingInput } from './request';
-
-/** FNV-1a 32-bit: stable across runtimes, so derived uids never change under a replay. */
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
 
 /**
  * Uids in 3.0e9..4.25e9, where client apps rarely put their users (a recorder uid must not collide

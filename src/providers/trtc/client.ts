@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import type { z } from 'zod';
-import { redactDeep } from '../agora/outcome';
+import { redactDeep } from '../../redact';
 import { RequestPacer } from '../agora/rate-limiter';
 import { describeOutcome, fromSdkError, issuesText, zodIssues } from './outcome';
 import {

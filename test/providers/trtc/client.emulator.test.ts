@@ -188,9 +188,9 @@ describe('secrets', () => {
     await fault({ op: 'create', code: 'InvalidParameter.UserSig', message: `bad sig ${SIG} with ${STORAGE_SECRET} and ${ctx.emu.options.secretKey}` });
     const o = await ctx.client.createCloudRecording(createReq(uniqueRoom()));
     const text = JSON.stringify(o) + describeOutcome('CreateCloudRecording', o);
-    expect(text).toContain('[REDACTED]');
+    expect(text).toContain('[redacted]');
     for (const s of [SIG, STORAGE_SECRET, ctx.emu.options.secretKey]) expect(text).not.toContain(s);
-    expect(describeOutcome('CreateCloudRecording', o)).toMatch(/^trtc CreateCloudRecording: InvalidParameter.UserSig \(invalid-parameter\): bad sig \[REDACTED\]/);
+    expect(describeOutcome('CreateCloudRecording', o)).toMatch(/^trtc CreateCloudRecording: InvalidParameter.UserSig \(invalid-parameter\): bad sig \[redacted\]/);
   });
 });
 
