@@ -3,8 +3,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { workflowIdFor, type RecordingClient, type RecordingRequest } from '../client';
 import { PHASES, type RecordingSummary } from '../contract/messages';
 import { recordingIdSchema } from '../contract/request';
-import { layoutSchema, subscriptionsSchema, type Layout, type Subscriptions } from '../providers/agora/request';
-import { recordingRequestSchema, timingsFor } from '../providers/catalog';
+import type { Layout, Subscriptions } from '../providers/agora/request';
+import { PROVIDER_NAMES, providers, recordingRequestSchema, timingsFor } from '../providers/catalog';
 import { int, issuesMessage, jsonObject, str, uidList, UsageError, type OptionSpecs, type Values } from './args';
 import { formatDescription, formatList, formatStarted, formatSummary, formatUpdate, json } from './format';
 
@@ -43,24 +43,46 @@ const subscriptionFlags: Record<string, string> = {
   unsubscribeVideoUids: '--unsubscribe-video',
 };
 
+/** Each provider's own start flags: the request field each sets, which are required, and the other provider's flags. */
+const PROVIDER_FLAGS: Record<string, { fields: Record<string, string>; required: Array<[string, string]>; foreign: Record<string, string>; subscriptionFields: [string, string] }> = {
+  agora: {
+    fields: { 'app-id': 'appId', channel: 'channel', mode: 'mode' },
+    required: [['appId', '--app-id'], ['channel', '--channel']],
+    foreign: { 'sdk-app-id': '--app-id', room: '--channel', 'room-id-type': '', 'record-mode': '--mode' },
+    subscriptionFields: ['subscribeAudioUids', 'subscribeVideoUids'],
+  },
+  trtc: {
+    fields: { 'sdk-app-id': 'sdkAppId', room: 'channel', 'room-id-type': 'roomIdType', 'record-mode': 'recordMode' },
+    required: [['sdkAppId', '--sdk-app-id'], ['channel', '--room']],
+    foreign: { 'app-id': '--sdk-app-id', channel: '--room', mode: '--record-mode' },
+    subscriptionFields: ['SubscribeAudioUserIds', 'SubscribeVideoUserIds'],
+  },
+};
+
 const start: Command = {
   summary: 'start a recording (or attach to the running one with the same id)',
-  synopsis: '--recording-id ID --app-id APPID --channel NAME [options]',
+  synopsis: '--recording-id ID (--app-id APPID --channel NAME | --provider trtc --sdk-app-id N --room ROOM) [options]',
   positionals: [],
   options: {
     'recording-id': { type: 'string', value: 'ID', help: 'your id for the recording (letters, digits, . _ : @ -); required' },
-    'app-id': { type: 'string', value: 'APPID', help: 'Agora App ID; required' },
-    channel: { type: 'string', value: 'NAME', help: 'channel to record; required' },
-    mode: { type: 'string', value: 'MODE', help: 'mix | individual | web (default mix)' },
-    identities: { type: 'string', value: 'UIDS', help: 'recorder uids taken in turn on restarts, comma-separated, at least 2 (default: derived from the recording id)' },
+    provider: { type: 'string', value: 'NAME', help: 'agora | trtc (default agora)' },
+    'app-id': { type: 'string', value: 'APPID', help: 'Agora App ID; required with agora' },
+    channel: { type: 'string', value: 'NAME', help: 'Agora channel to record; required with agora' },
+    mode: { type: 'string', value: 'MODE', help: 'agora: mix | individual | web (default mix)' },
+    'sdk-app-id': { type: 'string', value: 'N', help: 'TRTC SdkAppId; required with trtc' },
+    room: { type: 'string', value: 'ROOM', help: 'TRTC RoomId to record; required with trtc' },
+    'room-id-type': { type: 'string', value: '0|1', help: 'trtc: 1 integer room ids (default), 0 string room ids' },
+    'record-mode': { type: 'string', value: 'MODE', help: 'trtc: mixed | single (default mixed)' },
+    identities: { type: 'string', value: 'IDS', help: 'recorder identities (Agora uids, TRTC robot UserIds) taken in turn on restarts, comma-separated, at least 2 (default: derived from the recording id)' },
     'storage-profile': { type: 'string', value: 'NAME', help: 'storage profile in the worker config (default "default")' },
     'max-idle-time': { type: 'string', value: 'S', help: 'seconds without hosts before the vendor ends the recorder (default 300)' },
-    'subscribe-audio': { type: 'string', value: 'UIDS', help: 'comma-separated uids (or #allstream#) to record audio from' },
-    'subscribe-video': { type: 'string', value: 'UIDS', help: 'comma-separated uids (or #allstream#) to record video from' },
+    'subscribe-audio': { type: 'string', value: 'IDS', help: 'comma-separated users (Agora: uids or #allstream#) to record audio from' },
+    'subscribe-video': { type: 'string', value: 'IDS', help: 'comma-separated users (Agora: uids or #allstream#) to record video from' },
     'options-json': { type: 'string', value: 'FILE|JSON', help: 'further RecordingRequest fields (timings, layout, recordingConfig, webRecorder, …); flags win' },
   },
   examples: [
     'start --recording-id class-42 --app-id a0b1c2d3 --channel room_42',
+    'start --recording-id class-43 --provider trtc --sdk-app-id 1400188366 --room 4242',
     `start --recording-id c42 --app-id a0b1c2d3 --channel room_42 --identities 9001,9002 --options-json '{"layout":{"mixedVideoLayout":1}}'`,
   ],
   async run(ctx) {
@@ -70,39 +92,40 @@ const start: Command = {
     const set = (field: string, value: unknown) => {
       if (value !== undefined) req[field] = value;
     };
+    const provider = str(v, 'provider') ?? (req.provider as string | undefined) ?? 'agora';
+    const flags = PROVIDER_FLAGS[provider];
+    if (!flags) throw new UsageError(`--provider: must be one of ${Object.keys(PROVIDER_FLAGS).join(', ')}; got '${provider}'`);
+    for (const [flag, other] of Object.entries(flags.foreign)) {
+      if (v[flag] !== undefined) throw new UsageError(`--${flag} is not a ${provider} option${other ? `; use ${other}` : ''}`);
+    }
+    req.provider = provider;
     set('recordingId', str(v, 'recording-id'));
-    set('appId', str(v, 'app-id'));
-    set('channel', str(v, 'channel'));
-    set('mode', str(v, 'mode'));
+    for (const [flag, field] of Object.entries(flags.fields)) set(field, flag === 'sdk-app-id' ? int(v, flag, 1, 4_294_967_295) : flag === 'room-id-type' ? int(v, flag, 0, 1) : str(v, flag));
     set('storageProfile', str(v, 'storage-profile'));
-    for (const [field, flag] of [['recordingId', '--recording-id'], ['appId', '--app-id'], ['channel', '--channel']]) {
+    for (const [field, flag] of [['recordingId', '--recording-id'], ...flags.required]) {
       if (req[field] === undefined) throw new UsageError(`missing required option ${flag} (${field})`);
     }
     const identities = uidList(v, 'identities');
     if (identities) req.identities = identities;
     const maxIdle = int(v, 'max-idle-time', 5, 2_592_000);
-    if (maxIdle !== undefined) req.recordingConfig = { ...(req.recordingConfig as object | undefined), maxIdleTime: maxIdle };
+    if (maxIdle !== undefined) {
+      if (provider === 'agora') req.recordingConfig = { ...(req.recordingConfig as object | undefined), maxIdleTime: maxIdle };
+      else req.maxIdleTime = maxIdle;
+    }
     const audio = uidList(v, 'subscribe-audio');
     const video = uidList(v, 'subscribe-video');
     if (audio || video) {
-      req.subscriptions = { ...(req.subscriptions as object | undefined), ...(audio && { subscribeAudioUids: audio }), ...(video && { subscribeVideoUids: video }) };
+      const [a, vd] = flags.subscriptionFields;
+      req.subscriptions = { ...(req.subscriptions as object | undefined), ...(audio && { [a]: audio }), ...(video && { [vd]: video }) };
     }
 
     const parsed = recordingRequestSchema.safeParse(req);
     if (!parsed.success) {
-      throw new UsageError(
-        issuesMessage(parsed.error, {
-          recordingId: '--recording-id',
-          appId: '--app-id',
-          channel: '--channel',
-          mode: '--mode',
-          identities: '--identities',
-          storageProfile: '--storage-profile',
-          'recordingConfig.maxIdleTime': '--max-idle-time',
-          'subscriptions.subscribeAudioUids': '--subscribe-audio',
-          'subscriptions.subscribeVideoUids': '--subscribe-video',
-        }, v),
-      );
+      const names: Record<string, string> = { recordingId: '--recording-id', identities: '--identities', storageProfile: '--storage-profile', maxIdleTime: '--max-idle-time', 'recordingConfig.maxIdleTime': '--max-idle-time' };
+      for (const [flag, field] of Object.entries(flags.fields)) names[field] = `--${flag}`;
+      names[`subscriptions.${flags.subscriptionFields[0]}`] = '--subscribe-audio';
+      names[`subscriptions.${flags.subscriptionFields[1]}`] = '--subscribe-video';
+      throw new UsageError(issuesMessage(parsed.error, names, v));
     }
     try {
       timingsFor(parsed.data);
@@ -194,10 +217,13 @@ function jsonBody(ctx: CommandContext): Record<string, unknown> {
 /** Validates a setting, naming the flag that set each bad field, then sends it and prints the answer. */
 async function sendSetting(ctx: CommandContext, name: 'subscriptions' | 'layout', value: Record<string, unknown>, flags: Record<string, string>): Promise<number> {
   const id = recordingId(ctx);
-  const parsed = (name === 'layout' ? layoutSchema : subscriptionsSchema).safeParse(value);
-  if (!parsed.success) throw new UsageError(issuesMessage(parsed.error, flags, ctx.values, name));
+  // Valid for some provider (the workflow checks it against its own); otherwise the first provider's
+  // problems, which name the flags.
+  const tried = PROVIDER_NAMES.map((p) => providers[p].settings[name].safeParse(value));
+  const valid = tried.find((r) => r.success);
+  if (!valid) throw new UsageError(issuesMessage(tried[0].error!, flags, ctx.values, name));
   const client = await ctx.client();
-  const result = name === 'layout' ? await client.updateLayout(id, parsed.data as Layout) : await client.updateSubscriptions(id, parsed.data as Subscriptions);
+  const result = name === 'layout' ? await client.updateLayout(id, valid.data as Layout) : await client.updateSubscriptions(id, valid.data as Subscriptions);
   return print(ctx, result, formatUpdate);
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { runCli } from '../../src/cli';
 import type { RecordingListItem, RecordingState, RecordingSummary, UpdateResult } from '../../src/client';
-import { APP_ID, fastTimings, RecordingEnv } from '../support/recording-env';
+import { APP_ID, fastTimings, RecordingEnv, TRTC_APP } from '../support/recording-env';
 import { testAddress } from '../support/temporal';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -147,6 +147,30 @@ describe('CLI', () => {
     expect((await cli('stop', id)).code).toBe(0);
   });
 
+  it('starts, updates and stops a TRTC recording (--provider trtc --sdk-app-id --room)', async () => {
+    const id = newId();
+    const room = String(300_000 + Math.floor(Math.random() * 1_000_000));
+    const opts = JSON.stringify({ timings: fastTimings, maxIdleTime: 30 });
+    const started = await cli('start', '--recording-id', id, '--provider', 'trtc', '--sdk-app-id', String(TRTC_APP), '--room', room, '--record-mode', 'mixed', '--identities', 'robot_a,robot_b', '--options-json', opts, '--json');
+    expect(started).toMatchObject({ code: 0, stderr: '' });
+    const state = await poll('phase recording', async () => {
+      const r = await cli('describe', id, '--json');
+      if (r.code !== 0) return undefined;
+      const s = JSON.parse(r.stdout) as RecordingState;
+      return s.phase === 'recording' ? s : undefined;
+    });
+    expect(state).toMatchObject({ provider: 'trtc', account: String(TRTC_APP), channel: room, identities: ['robot_a', 'robot_b'] });
+    const upd = await cli('update', id, '--json', '{"SubscribeAudioUserIds":["anchor1"]}', '--json');
+    expect(upd).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(upd.stdout)).toMatchObject({ applied: true, recorderId: state.segments[0].recorderId });
+    const [task] = (await env.trtcTasks(room)).filter((t) => t.live);
+    expect(task).toMatchObject({ userId: 'robot_a', subscribe: { SubscribeAudioUserIds: ['anchor1'] } });
+    const stopped = await cli('stop', id, '--json');
+    expect(stopped.code).toBe(0);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ provider: 'trtc', status: 'stopped' });
+    expect((await env.trtcTasks(room)).filter((t) => t.live)).toEqual([]);
+  });
+
   it.each(['start', 'stop', 'update', 'layout', 'describe', 'list'])('%s --help lists its options', async (command) => {
     const r = await cli(command, '--help');
     expect(r).toMatchObject({ code: 0, stderr: '' });
@@ -188,6 +212,10 @@ describe('CLI', () => {
       ['timings above maxIdleTime', (id) => ['start', '--recording-id', id, '--app-id', APP_ID, '--channel', 'room', '--max-idle-time', '5'], /monitorIntervalMs/],
       ['--options-json not JSON', (id) => [...base(id), '--channel', 'room', '--options-json', '{nope'], /--options-json: invalid JSON/],
       ['unknown field in --options-json', (id) => [...base(id), '--channel', 'room', '--options-json', '{"colour":"red"}'], /colour/],
+      ['an Agora flag on a TRTC recording', (id) => ['start', '--recording-id', id, '--provider', 'trtc', '--app-id', APP_ID], /--app-id is not a trtc option; use --sdk-app-id/],
+      ['TRTC without --room', (id) => ['start', '--recording-id', id, '--provider', 'trtc', '--sdk-app-id', String(TRTC_APP)], /missing required option --room \(channel\)/],
+      ['a TRTC string room without --room-id-type 0', (id) => ['start', '--recording-id', id, '--provider', 'trtc', '--sdk-app-id', String(TRTC_APP), '--room', 'math_101', '--options-json', optionsJson], /channel \(--room\): must be an integer room id/],
+      ['an unknown provider', (id) => ['start', '--recording-id', id, '--provider', 'zoom'], /--provider: must be one of agora, trtc/],
     ];
     it.each(cases)('%s', async (_name, args, message) => {
       const id = newId();
