@@ -1,9 +1,10 @@
 /**
- * The Quick-start demo on the embedded default: a Temporal dev server (Web UI on 8233), the Agora
- * emulator and a recording worker, all on this machine. It starts a recording, has the emulator
- * kill the recorder, shows the automatic restart on the backup uid, stops, and prints the segments.
+ * The Quick-start demo on the embedded default: a Temporal dev server (Web UI on 8233), the
+ * vendor's emulator (Agora, or TRTC with --provider trtc) and a recording worker, all on this
+ * machine. It starts a recording, has the emulator kill the recorder, shows the automatic restart
+ * on the other identity, stops, and prints the segments.
  *
- *   npm run demo [-- --keep] [-- --json] [-- --port 7233 --ui-port 8233]
+ *   npm run demo [-- --provider agora|trtc] [-- --keep] [-- --json] [-- --port 7233 --ui-port 8233]
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,6 +12,8 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { RecordingClient } from '../src/client';
 import { parseWorkerConfig } from '../src/config';
 import { startEmulator } from '../src/emulator/server';
+import { startTrtcEmulator } from '../src/emulator/trtc';
+import type { RecordingRequest } from '../src/providers/catalog';
 import { createLogger } from '../src/logger';
 import { createWorkers } from '../src/worker';
 import type { RecordingState } from '../src/contract/messages';
@@ -18,6 +21,7 @@ import { dataDir, startDevServer } from './lib/dev-server';
 
 const { values: flags } = parseArgs({
   options: {
+    provider: { type: 'string', default: 'agora' },
     keep: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     port: { type: 'string', default: '7233' },
@@ -25,20 +29,32 @@ const { values: flags } = parseArgs({
     help: { type: 'boolean', default: false },
   },
 });
+const USAGE = 'usage: npm run demo [-- --provider agora|trtc] [-- --keep] [-- --json] [-- --port 7233 --ui-port 8233]';
 if (flags.help) {
-  console.log('usage: npm run demo [-- --keep] [-- --json] [-- --port 7233 --ui-port 8233]');
+  console.log(USAGE);
   process.exit(0);
+}
+if (flags.provider !== 'agora' && flags.provider !== 'trtc') {
+  console.error(`--provider: must be agora or trtc, got '${flags.provider}'\n${USAGE}`);
+  process.exit(2);
 }
 const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
 
 const APP_ID = '0123456789abcdef0123456789abcdef';
+const SDK_APP_ID = 1400000001;
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   say('Starting the Temporal dev server (first run builds the Temporal CLI)...');
   const server = await startDevServer({ port: Number(flags.port), uiPort: Number(flags['ui-port']), dbFile: path.join(dataDir, 'demo.db') });
+  const trtc = flags.provider === 'trtc';
   const emulator = await startEmulator({ startDelayMs: 2_000 });
-  say(`Temporal at ${server.address}, Web UI ${server.uiUrl}; Agora emulator at ${emulator.baseUrl} (alternate ${emulator.altBaseUrl})`);
+  const trtcEmulator = trtc ? await startTrtcEmulator({ startDelayMs: 2_000, sdkSecretKeys: { [String(SDK_APP_ID)]: 'demo-sdk-secret-key' } }) : undefined;
+  say(
+    trtcEmulator
+      ? `Temporal at ${server.address}, Web UI ${server.uiUrl}; TRTC emulator at ${trtcEmulator.baseUrl}`
+      : `Temporal at ${server.address}, Web UI ${server.uiUrl}; Agora emulator at ${emulator.baseUrl} (alternate ${emulator.altBaseUrl})`,
+  );
 
   const config = parseWorkerConfig({
     temporal: { address: server.address, taskQueue: 'recordings' },
@@ -49,6 +65,17 @@ async function main(): Promise<void> {
       apps: { [APP_ID]: {} },
       storageProfiles: { default: { vendor: 1, region: 0, bucket: 'demo-bucket', accessKey: 'demo-access-key', secretKey: 'demo-secret-key' } },
     },
+    ...(trtcEmulator
+      ? {
+          trtc: {
+            baseUrl: trtcEmulator.baseUrl,
+            secretId: trtcEmulator.options.secretId,
+            secretKey: trtcEmulator.options.secretKey,
+            apps: { [String(SDK_APP_ID)]: { sdkSecretKey: 'demo-sdk-secret-key' } },
+            storageProfiles: { default: { CloudStorage: { Vendor: 0, Region: 'ap-shanghai', Bucket: 'demo-1250000000', AccessKey: 'demo-access-key', SecretKey: 'demo-secret-key' } } },
+          },
+        }
+      : {}),
   });
   const connection = await NativeConnection.connect({ address: server.address });
   const workers = await createWorkers(config, { connection, logger: createLogger([], 'warn') });
@@ -61,6 +88,7 @@ async function main(): Promise<void> {
     await connection.close();
     await client.close();
     await emulator.close();
+    await trtcEmulator?.close();
     await server.stop();
   };
 
@@ -74,28 +102,34 @@ async function main(): Promise<void> {
       monitorIntervalMs: 5_000,
       notFoundConfirmDelaysMs: [1_000, 1_000, 1_000],
     };
-    await client.startRecording({ recordingId, appId: APP_ID, channel: 'demo_class_101', mode: 'mix', timings });
+    const request: RecordingRequest = trtc
+      ? { provider: 'trtc', recordingId, sdkAppId: SDK_APP_ID, channel: '101', recordMode: 'mixed', timings }
+      : { recordingId, appId: APP_ID, channel: 'demo_class_101', mode: 'mix', timings };
+    await client.startRecording(request);
+    // What each vendor calls the recorder and its identity, for the lines below.
+    const [rid, who] = trtc ? ['TaskId', 'robot UserId'] : ['sid', 'uid'];
+    const vendorUrl = trtcEmulator ? trtcEmulator.baseUrl : emulator.baseUrl;
     const uiLink = `${server.uiUrl}/namespaces/default/workflows/recording-${recordingId}`;
     say(`Started recording ${recordingId}: ${uiLink}`);
 
     let state = await waitFor(client, recordingId, (s) => s.phase === 'recording');
     const first = state.segments[0];
-    say(`Recording: sid ${first.recorderId} on the primary uid ${first.identity} (status ${state.lastStatus})`);
+    say(`Recording: ${rid} ${first.recorderId} on the first ${who} ${first.identity} (status ${state.lastStatus})`);
 
     say(`The emulator now kills recorder ${first.recorderId}...`);
-    await fetch(`${emulator.baseUrl}/__emulator/tasks/${first.recorderId}/exit`, { method: 'POST' });
+    await fetch(`${vendorUrl}/__emulator/tasks/${encodeURIComponent(first.recorderId!)}/exit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     state = await waitFor(client, recordingId, (s) => s.segments.length >= 2 && s.phase === 'recording', 60_000);
     const second = state.segments[state.segments.length - 1];
-    say(`Detected (${first.endReason ?? state.segments[0].endReason}) and restarted: sid ${second.recorderId} on the backup uid ${second.identity}`);
+    say(`Detected (${state.segments[0].endReason}) and restarted: ${rid} ${second.recorderId} on the other ${who} ${second.identity}`);
 
     const summary = await client.stopRecording(recordingId, { reason: 'demo finished' });
-    const tasks = (await (await fetch(`${emulator.baseUrl}/__emulator/tasks`)).json()) as { tasks: Array<{ live: boolean }> };
+    const tasks = (await (await fetch(`${vendorUrl}/__emulator/tasks`)).json()) as { tasks: Array<{ live: boolean }> };
     const orphans = tasks.tasks.filter((t) => t.live).length;
     say('\nSegments:');
     for (const s of summary!.segments) {
-      say(`  #${s.index} uid ${s.identity} sid ${s.recorderId} ${s.confirmedAt ? 'confirmed' : 'unconfirmed'} ${s.startedAt} → ${s.endedAt}: ${s.endReason}; files ${s.files.join(', ') || '-'}`);
+      say(`  #${s.index} ${who} ${s.identity} ${rid} ${s.recorderId} ${s.confirmedAt ? 'confirmed' : 'unconfirmed'} ${s.startedAt} → ${s.endedAt}: ${s.endReason}; files ${s.files.join(', ') || '-'}`);
     }
-    say(`Uploading status: ${summary!.uploadingStatus}; recorders still live at the emulator: ${orphans}`);
+    say(`Uploading status: ${summary!.uploadingStatus ?? 'not reported by the stop answer'}; recorders still live at the emulator: ${orphans}`);
     say(`Web UI: ${uiLink}`);
     if (flags.json) console.log(JSON.stringify({ recordingId, segments: summary!.segments, orphans }));
 

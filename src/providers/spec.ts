@@ -22,6 +22,8 @@ export interface ProviderSpec<I extends RecordingInputBase = RecordingInputBase>
   idleTimeout(input: I): { seconds: number; field: string };
   /** The provider account whose task queue and budget the recording uses. */
   account(input: I): string;
+  /** The vendor's own words, so the Web UI's event history reads as its docs do. */
+  terms: { identity: string; recorderId: string };
   /** Whether a start needs a lease first (Agora's acquire). */
   leases: boolean;
   /** Deterministic identities for a recording: the same id always gets the same ones. */

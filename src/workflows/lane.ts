@@ -101,7 +101,7 @@ export class Lane {
     let last: VendorDetail | undefined;
     const r = await retrying(
       async () => {
-        const o = await this.r.vendor.call('prepareRecorder', `acquire a resource for uid ${seg.identity}`, { recording: this.r.input, identity: seg.identity });
+        const o = await this.r.vendor.call('prepareRecorder', `acquire a resource for ${this.r.terms.identity} ${seg.identity}`, { recording: this.r.input, identity: seg.identity });
         last = o.detail;
         return o;
       },
@@ -126,7 +126,7 @@ export class Lane {
       async () => {
         // Marked with what the start carries: an update may arrive while it is on the wire.
         const mark = this.r.settings.carriedBy(seg);
-        const o = await this.r.vendor.call('startRecorder', `start recorder #${seg.index} on uid ${seg.identity}`, {
+        const o = await this.r.vendor.call('startRecorder', `start recorder #${seg.index} on ${this.r.terms.identity} ${seg.identity}`, {
           recording: this.r.input,
           identity: seg.identity,
           ...(lease ? { lease } : {}),
@@ -209,7 +209,7 @@ export class Lane {
   private probe(seg: Segment, deadline?: number): Promise<Probe | { interrupted: true }> {
     return retrying<Awaited<ReturnType<Vendor['call']>>, Probe | { interrupted: true }>(
       async () => {
-        const o = await this.r.vendor.call('describeRecorder', `query sid ${seg.recorderId}`, refOf(this.r.state, seg));
+        const o = await this.r.vendor.call('describeRecorder', `query ${this.r.terms.recorderId} ${seg.recorderId}`, refOf(this.r.state, seg));
         if ('files' in o) {
           this.r.state.lastStatus = o.status;
           if (o.files.length) seg.files = o.files;
@@ -246,7 +246,7 @@ export class Lane {
 
   private async stopOnce(seg: Segment): Promise<Stop> {
     const r = await retrying(
-      () => this.r.vendor.call('stopRecorder', `stop sid ${seg.recorderId}`, refOf(this.r.state, seg)),
+      () => this.r.vendor.call('stopRecorder', `stop ${this.r.terms.recorderId} ${seg.recorderId}`, refOf(this.r.state, seg)),
       (o, counts) => decideStop(o, counts, this.r.t),
       (ms, why) => this.r.waits.sleep(ms, why).then(() => false),
       () => ({ uncertain: 'interrupted', rejected: false }),

@@ -29,6 +29,8 @@ export class Recording {
   readonly t: Timings;
   /** Whether the provider hands out a lease before a start (Agora's acquire). */
   readonly leases: boolean;
+  /** The vendor's words for an identity and a recorder id (uid and sid, UserId and TaskId). */
+  readonly terms: ProviderSpec['terms'];
   readonly vendor: Vendor;
   readonly waits: Waits;
   readonly observer: Observer;
@@ -41,6 +43,7 @@ export class Recording {
     this.spec = specOf(input);
     this.t = timingsFor(input);
     this.leases = this.spec.leases;
+    this.terms = this.spec.terms;
     this.state = carried ?? {
       recordingId: input.recordingId,
       provider: input.provider,

@@ -21,6 +21,7 @@ export const agoraSpec: ProviderSpec<AgoraRecordingInput> = {
   timings: commonTimings,
   idleTimeout: (input) => ({ seconds: input.recordingConfig.maxIdleTime, field: 'recordingConfig.maxIdleTime' }),
   account: (input) => input.appId,
+  terms: { identity: 'uid', recorderId: 'sid' },
   leases: true,
   deriveIdentities: deriveUids,
   describe: (input) => ({

@@ -24,6 +24,7 @@ export const trtcSpec: ProviderSpec<TrtcRecordingInput> = {
   },
   idleTimeout: (input) => ({ seconds: input.maxIdleTime, field: 'maxIdleTime' }),
   account: (input) => String(input.sdkAppId),
+  terms: { identity: 'UserId', recorderId: 'TaskId' },
   leases: false,
   deriveIdentities: deriveRobotIds,
   describe: (input) => ({
