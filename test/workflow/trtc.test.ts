@@ -7,7 +7,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { workflowIdFor } from '../../src/client';
 import type { TrtcLogEntry } from '../../src/emulator/trtc';
-import { decodedHistoryText } from '../support/histories';
+import { decodedHistoryText, maybeSaveHistory } from '../support/histories';
 import { fastTimings, RecordingEnv, SECRETS, TRTC_APP, type TrtcRequest } from '../support/recording-env';
 import { waitFor, withTimeout } from '../support/wait';
 
@@ -90,6 +90,7 @@ describe('TRTC recordings end to end (TRTC spec §4.2, §6)', () => {
   it('Idle (the robot is in, nobody publishes) is its own phase, not a failure; a publisher brings it to recording', async () => {
     const { req } = begin();
     await env.trtcControl('POST', '/rooms', { sdkAppId: TRTC_APP, roomId: req.channel, publishers: [] });
+    started.add(req.recordingId);
     try {
       await env.client.startRecording(req);
       const idle = await env.waitForState(req.recordingId, (x) => x.phase === 'idle');
@@ -100,6 +101,8 @@ describe('TRTC recordings end to end (TRTC spec §4.2, §6)', () => {
       const rec = await env.waitForState(req.recordingId, (x) => x.phase === 'recording' && x.lastStatus === 'InProgress');
       expect(rec.segments).toHaveLength(1);
       expect(rec.restarts).toBe(0);
+      await env.client.stopRecording(req.recordingId);
+      await maybeSaveHistory(env.client.temporal, workflowIdFor(req.recordingId), 'trtc-idle-then-recording');
     } finally {
       await cleanup(req.recordingId);
     }
@@ -131,6 +134,8 @@ describe('TRTC recordings end to end (TRTC spec §4.2, §6)', () => {
       expect(after).toMatchObject({ layout: { MixLayoutMode: 3 }, subscribe: { SubscribeAudioUserIds: ['anchor1'] } });
       const modifies = await vendorLog(req.channel, t0, 'ModifyCloudRecording');
       expect(modifies.map((m) => m.taskId)).toEqual([first.taskId, second.taskId]);
+      await env.client.stopRecording(req.recordingId);
+      await maybeSaveHistory(env.client.temporal, workflowIdFor(req.recordingId), 'trtc-restart-and-modify');
     } finally {
       await cleanup(req.recordingId);
     }
