@@ -20,3 +20,19 @@ export function redactDeep<T>(value: T, secrets: readonly string[]): T {
   };
   return walk(value) as T;
 }
+
+/** The values of a request body held under keys that name secrets (each vendor says which), to redact from what comes back. */
+export function secretsIn(value: unknown, secretKey: RegExp): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, key: string): void => {
+    if (typeof v === 'string') {
+      if (secretKey.test(key) && v.length >= 4) out.push(v);
+    } else if (Array.isArray(v)) {
+      for (const x of v) walk(x, key);
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [k, x] of Object.entries(v)) walk(x, k);
+    }
+  };
+  walk(value, '');
+  return out;
+}

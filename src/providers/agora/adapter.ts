@@ -4,8 +4,9 @@
  * outcomes; only the unexpected throws (an unparseable 200, a request our own schemas reject,
  * missing config).
  */
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import { RtcRole, RtcTokenBuilder } from 'agora-token';
+import { activitySignal } from '../activity-signal';
 import { CONFIG_ERROR, type PrepareRequest, type RecorderActivities, type RecorderRef, type StartRequest, type UpdateRequest } from '../../contract/recorder';
 import { acquireAnswer, queryAnswer, startAnswer, stopAnswer, updateAnswer, type Unexpected } from './answers';
 import type { AgoraClient } from './client';
@@ -22,14 +23,6 @@ function expected<T>(op: string, o: AgoraOutcome<T>): Exclude<AgoraOutcome<T>, U
   return o as Exclude<AgoraOutcome<T>, Unexpected>;
 }
 
-function signal(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined; // called outside an activity (unit tests)
-  }
-}
-
 const recordingOf = (req: { recording: unknown }): AgoraRecordingInput => req.recording as AgoraRecordingInput;
 const modeOf = (ref: RecorderRef): AgoraRecordingInput['mode'] => (ref.vendor?.mode ?? 'mix') as AgoraRecordingInput['mode'];
 
@@ -40,7 +33,7 @@ export function createAgoraAdapter(client: AgoraClient, config: AgoraConfig): Re
       const o = await client.acquire(
         r.appId,
         { cname: r.channel, uid: req.identity, clientRequest: { scene: r.mode === 'web' ? 1 : 0, resourceExpiredHour: r.resourceExpiredHour } },
-        { signal: signal() },
+        { signal: activitySignal() },
       );
       return acquireAnswer(expected('acquire', o));
     },
@@ -49,7 +42,7 @@ export function createAgoraAdapter(client: AgoraClient, config: AgoraConfig): Re
       const r = recordingOf(req);
       const { clientRequest, tokenExpireSeconds } = startClientRequest(r, req, config);
       const startedAt = Date.now();
-      const o = await client.start(r.appId, req.lease!, r.mode, { cname: r.channel, uid: req.identity, clientRequest }, { signal: signal() });
+      const o = await client.start(r.appId, req.lease!, r.mode, { cname: r.channel, uid: req.identity, clientRequest }, { signal: activitySignal() });
       const ref = {
         provider: 'agora',
         account: r.appId,
@@ -65,23 +58,23 @@ export function createAgoraAdapter(client: AgoraClient, config: AgoraConfig): Re
     },
 
     async describeRecorder(ref: RecorderRef) {
-      const o = await client.query(ref.account, ref.lease!, ref.recorderId, modeOf(ref), { signal: signal() });
+      const o = await client.query(ref.account, ref.lease!, ref.recorderId, modeOf(ref), { signal: activitySignal() });
       return queryAnswer(expected('query', o));
     },
 
     async updateRecorder({ recorder: ref, changed, settings }: UpdateRequest) {
       const body = { cname: ref.channel, uid: ref.identity };
       if (changed === 'layout') {
-        const o = await client.updateLayout(ref.account, ref.lease!, ref.recorderId, { ...body, clientRequest: settings.layout as Layout }, { signal: signal() });
+        const o = await client.updateLayout(ref.account, ref.lease!, ref.recorderId, { ...body, clientRequest: settings.layout as Layout }, { signal: activitySignal() });
         return updateAnswer('updateLayout', expected('updateLayout', o));
       }
       const clientRequest = { streamSubscribe: streamSubscribe(settings.subscriptions as Subscriptions) };
-      const o = await client.update(ref.account, ref.lease!, ref.recorderId, modeOf(ref), { ...body, clientRequest }, { signal: signal() });
+      const o = await client.update(ref.account, ref.lease!, ref.recorderId, modeOf(ref), { ...body, clientRequest }, { signal: activitySignal() });
       return updateAnswer('update', expected('update', o));
     },
 
     async stopRecorder(ref: RecorderRef) {
-      const o = await client.stop(ref.account, ref.lease!, ref.recorderId, modeOf(ref), { cname: ref.channel, uid: ref.identity, clientRequest: { async_stop: false } }, { signal: signal() });
+      const o = await client.stop(ref.account, ref.lease!, ref.recorderId, modeOf(ref), { cname: ref.channel, uid: ref.identity, clientRequest: { async_stop: false } }, { signal: activitySignal() });
       return stopAnswer(expected('stop', o));
     },
   };

@@ -1,7 +1,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { RequestPacer } from './rate-limiter';
-import { redactDeep } from '../../redact';
+import { redactDeep, secretsIn } from '../../redact';
 import { classify, issuesText, zodIssues } from './outcome';
 import {
   acquireRequestSchema,
@@ -29,8 +29,6 @@ import type { AgoraClientConfig, AgoraLogger, AgoraOutcome, CallOptions, Network
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_SYNC_STOP_TIMEOUT_MS = 30_000;
-/** Below this, a "secret" would redact ordinary words; real secrets are much longer. */
-const MIN_SECRET_LEN = 4;
 /** Request-body keys whose string values must never leave the client (storage keys, RTC token, decryption). */
 const SECRET_KEY = /secret|accesskey|ststoken|^token$|salt|password/i;
 
@@ -55,16 +53,6 @@ function parseBase(url: string, index: number): Base {
   if (u.username || u.password) throw new Error(`AgoraClient: baseUrls[${index}] must not contain credentials`);
   if (u.search || u.hash) throw new Error(`AgoraClient: baseUrls[${index}] must not contain a query or fragment`);
   return { origin: u.origin, prefix: u.pathname.replace(/\/+$/, '') };
-}
-
-function collectSecrets(v: unknown, out: string[], key = ''): void {
-  if (typeof v === 'string') {
-    if (SECRET_KEY.test(key) && v.length >= MIN_SECRET_LEN) out.push(v);
-  } else if (Array.isArray(v)) {
-    for (const x of v) collectSecrets(x, out, key);
-  } else if (typeof v === 'object' && v !== null) {
-    for (const [k, x] of Object.entries(v)) collectSecrets(x, out, k);
-  }
 }
 
 function errorText(e: unknown): string {
@@ -109,7 +97,7 @@ export class AgoraClient {
     this.logger = config.logger;
     const token = Buffer.from(`${config.customerId}:${config.customerSecret}`).toString('base64');
     this.auth = `Basic ${token}`;
-    this.baseSecrets = [config.customerSecret, token].filter((s) => s.length >= MIN_SECRET_LEN);
+    this.baseSecrets = [config.customerSecret, token];
     this.ownsDispatcher = !config.dispatcher;
     this.dispatcher =
       config.dispatcher ??
@@ -167,7 +155,7 @@ export class AgoraClient {
     opts: CallOptions = {},
   ): Promise<AgoraOutcome<z.output<S>>> {
     const secrets = [...this.baseSecrets];
-    collectSecrets(body, secrets);
+    secrets.push(...secretsIn(body, SECRET_KEY));
 
     if (this.validate && requestSchema) {
       const checked = requestSchema.safeParse(body);

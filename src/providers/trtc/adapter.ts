@@ -3,7 +3,8 @@
  * the answer through ./answers. The robot's UserSig is minted here, per identity, from the SDK
  * secret key in the worker's config: neither ever enters a workflow's history.
  */
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
+import { activitySignal } from '../activity-signal';
 import { CONFIG_ERROR, type PrepareRequest, type RecorderActivities, type RecorderRef, type StartRequest, type UpdateRequest } from '../../contract/recorder';
 import { createAnswer, deleteAnswer, describeAnswer, modifyAnswer, type Unexpected } from './answers';
 import type { TrtcClient } from './client';
@@ -21,14 +22,6 @@ function expected<T>(action: string, o: TrtcOutcome<T>): Exclude<TrtcOutcome<T>,
   if (o.kind === 'invalid-request') throw ApplicationFailure.nonRetryable(`trtc ${action}: request rejected before sending: ${o.error}`, CONFIG_ERROR);
   if (o.kind === 'invalid-response') throw ApplicationFailure.retryable(describeOutcome(action, o), 'InvalidVendorResponse');
   return o as Exclude<TrtcOutcome<T>, Unexpected>;
-}
-
-function signal(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined; // called outside an activity (unit tests)
-  }
 }
 
 const sdkAppIdOf = (ref: RecorderRef): number => Number(ref.account);
@@ -70,7 +63,7 @@ export function createTrtcAdapter(client: TrtcClient, config: TrtcConfig): Recor
         ResourceExpiredHour: r.resourceExpiredHour,
       };
       const startedAt = Date.now();
-      const o = await client.createCloudRecording(body, { signal: signal() });
+      const o = await client.createCloudRecording(body, { signal: activitySignal() });
       return createAnswer(expected('CreateCloudRecording', o), {
         provider: 'trtc',
         account: String(r.sdkAppId),
@@ -82,7 +75,7 @@ export function createTrtcAdapter(client: TrtcClient, config: TrtcConfig): Recor
     },
 
     async describeRecorder(ref: RecorderRef) {
-      const o = await client.describeCloudRecording({ SdkAppId: sdkAppIdOf(ref), TaskId: ref.recorderId }, { signal: signal() });
+      const o = await client.describeCloudRecording({ SdkAppId: sdkAppIdOf(ref), TaskId: ref.recorderId }, { signal: activitySignal() });
       return describeAnswer(expected('DescribeCloudRecording', o));
     },
 
@@ -95,13 +88,13 @@ export function createTrtcAdapter(client: TrtcClient, config: TrtcConfig): Recor
           ...(settings.subscriptions ? { SubscribeStreamUserIds: settings.subscriptions as TrtcSubscriptions } : {}),
           ...(settings.layout ? { MixLayoutParams: settings.layout as TrtcLayout } : {}),
         },
-        { signal: signal() },
+        { signal: activitySignal() },
       );
       return modifyAnswer(expected('ModifyCloudRecording', o));
     },
 
     async stopRecorder(ref: RecorderRef) {
-      const o = await client.deleteCloudRecording({ SdkAppId: sdkAppIdOf(ref), TaskId: ref.recorderId }, { signal: signal() });
+      const o = await client.deleteCloudRecording({ SdkAppId: sdkAppIdOf(ref), TaskId: ref.recorderId }, { signal: activitySignal() });
       return deleteAnswer(expected('DeleteCloudRecording', o));
     },
   };

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import type { z } from 'zod';
-import { redactDeep } from '../../redact';
+import { redactDeep, secretsIn } from '../../redact';
 import { RequestPacer } from '../agora/rate-limiter';
 import { describeOutcome, fromSdkError, issuesText, zodIssues } from './outcome';
 import {
@@ -34,8 +34,6 @@ const DEFAULT_TIMEOUT_MS = 6_000;
  * (measured against the emulator: RequestLimitExceeded in 2 of 3 runs at 5/s vs a 5 QPS limit, none at 4/s).
  */
 const DEFAULT_QPS = 19;
-/** Below this a "secret" would redact ordinary words; real ones are much longer. */
-const MIN_SECRET_LEN = 4;
 /** Request keys whose string values never leave the client in an outcome or log (UserSig, storage keys, permission ticket). */
 const SECRET_KEY = /^(UserSig|SecretKey|AccessKey|PrivateMapKey)$/;
 
@@ -45,16 +43,6 @@ function sharedPacer(rate: number): RequestPacer {
   let p = pacers.get(rate);
   if (!p) pacers.set(rate, (p = new RequestPacer(rate)));
   return p;
-}
-
-function collectSecrets(v: unknown, out: string[], key = ''): void {
-  if (typeof v === 'string') {
-    if (SECRET_KEY.test(key) && v.length >= MIN_SECRET_LEN) out.push(v);
-  } else if (Array.isArray(v)) {
-    for (const x of v) collectSecrets(x, out, key);
-  } else if (typeof v === 'object' && v !== null) {
-    for (const [k, x] of Object.entries(v)) collectSecrets(x, out, k);
-  }
 }
 
 function parseBaseUrl(url: string): { protocol: 'http://' | 'https://'; endpoint: string } {
@@ -101,7 +89,7 @@ export class TrtcClient {
     this.validate = config.validateRequests ?? true;
     this.logger = config.logger;
     if (rate > 0) this.pacer = sharedPacer(rate);
-    this.baseSecrets = [config.secretKey].filter((s) => s.length >= MIN_SECRET_LEN);
+    this.baseSecrets = [config.secretKey];
     // An explicit agent is what keeps the SDK off `http_proxy`: its fetch wraps every request in that proxy
     // (even for 127.0.0.1, no NO_PROXY) unless an agent is given (spec §7.2).
     this.agent = protocol === 'https://' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
@@ -146,7 +134,7 @@ export class TrtcClient {
     opts: TrtcCallOptions = {},
   ): Promise<TrtcOutcome<z.output<S>>> {
     const secrets = [...this.baseSecrets];
-    collectSecrets(body, secrets);
+    secrets.push(...secretsIn(body, SECRET_KEY));
     const safe = <T>(o: T): T => redactDeep(o, secrets);
 
     if (this.validate) {
