@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { InvalidApps } from './apps';
 import { faultSchema, type FaultQueue } from './faults';
-import { reply, type Reply } from './http';
 import type { RateLimiter } from './rate-limit';
 import type { Store, Task } from './state';
 import type { HostName, Stats } from './stats';
 import { isValidUid } from './validation';
+import { answer, controlError, parseControl, type ControlResult } from './shared/control';
 
 export interface ControlDeps {
   store: Store;
@@ -17,11 +17,6 @@ export interface ControlDeps {
   hostDown(host: HostName, ms: number): void;
 }
 
-export interface ControlResult {
-  reply: Reply;
-  after?: () => void;
-}
-
 const channelSchema = z.strictObject({
   appId: z.string().min(1).optional(),
   cname: z.string().min(1),
@@ -30,19 +25,6 @@ const channelSchema = z.strictObject({
 });
 
 const downSchema = z.strictObject({ ms: z.int().min(1).max(3_600_000) });
-
-const error = (status: number, message: string, field?: string): ControlResult => ({
-  reply: reply(status, field === undefined ? { error: message } : { error: `${field}: ${message}`, field }),
-});
-
-function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): { ok: true; value: T } | { ok: false; result: ControlResult } {
-  const r = schema.safeParse(body ?? {});
-  if (r.success) return { ok: true, value: r.data };
-  const issue = r.error.issues[0];
-  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys.join(',')] : issue.path;
-  const field = path.map(String).join('.') || 'body';
-  return { ok: false, result: error(400, `invalid ${what}: ${issue.message}`, field) };
-}
 
 /** A task as GET /__emulator/tasks lists it (tests, chaos and benchmarks read it). */
 export type TaskView = ReturnType<typeof taskView>;
@@ -75,45 +57,45 @@ export function handleControl(deps: ControlDeps, method: string, path: string, q
   const { store } = deps;
   const route = `${method} ${path}`;
 
-  if (route === 'GET /__emulator/health') return { reply: reply(200, { ok: true }) };
+  if (route === 'GET /__emulator/health') return answer(200, { ok: true });
 
   if (route === 'GET /__emulator/tasks') {
     store.refresh();
-    return { reply: reply(200, { tasks: [...store.tasks.values()].map((t) => taskView(store, t)) }) };
+    return answer(200, { tasks: [...store.tasks.values()].map((t) => taskView(store, t)) });
   }
 
   const exit = /^\/__emulator\/tasks\/([^/]+)\/exit$/.exec(path);
   if (exit && method === 'POST') {
     const task = store.findTask(decodeURIComponent(exit[1]));
-    if (!task) return error(404, 'no task with this sid');
+    if (!task) return controlError(404, 'no task with this sid');
     store.end(task, 'killed');
-    return { reply: reply(200, { task: taskView(store, task) }) };
+    return answer(200, { task: taskView(store, task) });
   }
 
   if (path === '/__emulator/faults') {
-    if (method === 'GET') return { reply: reply(200, { faults: deps.faults.list() }) };
+    if (method === 'GET') return answer(200, { faults: deps.faults.list() });
     if (method === 'DELETE') {
       deps.faults.clear();
-      return { reply: reply(200, { faults: [] }) };
+      return answer(200, { faults: [] });
     }
     if (method === 'POST') {
-      const p = parse(faultSchema, body, 'fault');
+      const p = parseControl(faultSchema, body, 'fault');
       if (!p.ok) return p.result;
-      return { reply: reply(201, { fault: deps.faults.add(p.value) }) };
+      return answer(201, { fault: deps.faults.add(p.value) });
     }
   }
 
   if (path === '/__emulator/channels') {
-    if (method === 'GET') return { reply: reply(200, { channels: store.listChannels() }) };
+    if (method === 'GET') return answer(200, { channels: store.listChannels() });
     if (method === 'POST') {
-      const p = parse(channelSchema, body, 'channel');
+      const p = parseControl(channelSchema, body, 'channel');
       if (!p.ok) return p.result;
       const { appId, cname, empty, users } = p.value;
-      return { reply: reply(200, { channel: store.setChannel(appId ?? null, cname, { empty, users }) }) };
+      return answer(200, { channel: store.setChannel(appId ?? null, cname, { empty, users }) });
     }
   }
 
-  if (route === 'GET /__emulator/apps/invalid') return { reply: reply(200, { invalidAppIds: deps.apps.list() }) };
+  if (route === 'GET /__emulator/apps/invalid') return answer(200, { invalidAppIds: deps.apps.list() });
 
   const app = /^\/__emulator\/apps\/([^/]+)\/invalid$/.exec(path);
   if (app && (method === 'POST' || method === 'DELETE')) {
@@ -121,30 +103,30 @@ export function handleControl(deps: ControlDeps, method: string, path: string, q
     try {
       appId = decodeURIComponent(app[1]);
     } catch {
-      return error(400, 'malformed %-escape', 'appId');
+      return controlError(400, 'malformed %-escape', 'appId');
     }
     if (method === 'POST') deps.apps.mark(appId);
     else deps.apps.unmark(appId);
-    return { reply: reply(200, { appId, invalid: method === 'POST' }) };
+    return answer(200, { appId, invalid: method === 'POST' });
   }
 
   const down = /^\/__emulator\/hosts\/([^/]+)\/down$/.exec(path);
   if (down && method === 'POST') {
     const host = down[1];
-    if (host !== 'primary' && host !== 'alternate') return error(404, 'host must be "primary" or "alternate"', 'host');
-    const p = parse(downSchema, body, 'host down request');
+    if (host !== 'primary' && host !== 'alternate') return controlError(404, 'host must be "primary" or "alternate"', 'host');
+    const p = parseControl(downSchema, body, 'host down request');
     if (!p.ok) return p.result;
     const ms = p.value.ms;
-    return { reply: reply(200, { host, downForMs: ms }), after: () => deps.hostDown(host, ms) };
+    return { ...answer(200, { host, downForMs: ms }), after: () => deps.hostDown(host, ms) };
   }
 
-  if (route === 'GET /__emulator/stats') return { reply: reply(200, deps.stats.snapshot((appId) => store.liveCount(appId))) };
+  if (route === 'GET /__emulator/stats') return answer(200, deps.stats.snapshot((appId) => store.liveCount(appId)));
 
   if (route === 'GET /__emulator/requests') {
     const raw = query.get('since');
     const since = raw === null || raw === '' ? 0 : Number(raw);
-    if (!Number.isFinite(since)) return error(400, 'must be epoch milliseconds', 'since');
-    return { reply: reply(200, { requests: deps.stats.requests(since) }) };
+    if (!Number.isFinite(since)) return controlError(400, 'must be epoch milliseconds', 'since');
+    return answer(200, { requests: deps.stats.requests(since) });
   }
 
   if (route === 'POST /__emulator/reset') {
@@ -153,12 +135,8 @@ export function handleControl(deps: ControlDeps, method: string, path: string, q
     deps.stats.reset();
     deps.limiter.reset();
     deps.apps.reset();
-    return { reply: reply(200, { ok: true }) };
+    return answer(200, { ok: true });
   }
 
-  return { reply: reply(404, { message: 'no Route matched with those values' }) };
-}
-
-export function isControlPath(path: string): boolean {
-  return path === '/__emulator' || path.startsWith('/__emulator/');
+  return answer(404, { message: 'no Route matched with those values' });
 }

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidApps } from './apps';
-import { handleControl, isControlPath } from './control';
+import { handleControl } from './control';
 import { FaultQueue } from './faults';
-import { BodyTooLarge, ClientGone, parseJson, readBody, sendJson } from './http';
+import { sendJson } from './http';
 import { Operations } from './operations';
 import { RateLimiter } from './rate-limit';
 import { Store } from './state';
 import { Stats, type HostName, type LogEntry } from './stats';
 import { handleVendor, matchRoute, MAX_BODY_BYTES, NO_ROUTE, type VendorDeps } from './vendor';
+import { isControlPath, serveControl } from './shared/control';
+import { Listener } from './shared/listener';
+import { guarded, Sleeps, splitUrl } from './shared/requests';
 
 export interface EmulatorOptions {
   host?: string; // default '127.0.0.1'
@@ -48,81 +50,6 @@ export const DEFAULT_OPTIONS: Required<EmulatorOptions> = {
   invalidAppIds: [],
 };
 
-class EmulatorClosed extends Error {}
-
-/** One HTTP listener that can be taken down (refusing connections) and brought back on the same port. */
-class Listener {
-  private server: http.Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  private timer: NodeJS.Timeout | null = null;
-  private closed = false;
-
-  constructor(
-    readonly name: HostName,
-    private readonly host: string,
-    public port: number,
-    private readonly handler: http.RequestListener,
-  ) {}
-
-  get url(): string {
-    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
-    return `http://${host}:${this.port}`;
-  }
-
-  async listen(): Promise<void> {
-    const server = http.createServer(this.handler);
-    server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, this.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    server.on('error', (err) => console.error(`[emulator] ${this.name} listener error:`, err));
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  /** Closing the listening socket makes new connects fail with ECONNREFUSED; open keep-alive sockets die too. */
-  down(ms: number): void {
-    if (this.closed) return;
-    this.shutdown();
-    this.schedule(ms, 0);
-  }
-
-  private schedule(ms: number, attempt: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      if (this.closed || this.server) return;
-      this.listen().catch((err: NodeJS.ErrnoException) => {
-        if (attempt < 100) this.schedule(50, attempt + 1);
-        else console.error(`[emulator] ${this.name} listener could not come back on port ${this.port}:`, err);
-      });
-    }, ms);
-  }
-
-  private shutdown(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    if (!server) return Promise.resolve();
-    return new Promise((resolve) => server.close(() => resolve()));
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.shutdown();
-  }
-}
-
 /** Starts both listeners over one shared state. */
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const options: Required<EmulatorOptions> = { ...DEFAULT_OPTIONS, invalidAppIds: [...DEFAULT_OPTIONS.invalidAppIds] };
@@ -137,47 +64,19 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const limiter = new RateLimiter(options.qps);
   const stats = new Stats();
   const ops = new Operations(store, options);
-  const timers = new Map<NodeJS.Timeout, (err: Error) => void>();
-  let closed = false;
+  const sleeps = new Sleeps();
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve, reject) => {
-      if (closed) return reject(new EmulatorClosed());
-      const t = setTimeout(() => {
-        timers.delete(t);
-        resolve();
-      }, ms);
-      timers.set(t, reject);
-    });
-
-  const vendorDeps: VendorDeps = { ...options, store, ops, faults, limiter, stats, apps, sleep };
+  const vendorDeps: VendorDeps = { ...options, store, ops, faults, limiter, stats, apps, sleep: sleeps.sleep };
   const listeners: Record<HostName, Listener> = {} as Record<HostName, Listener>;
   const controlDeps = { store, faults, stats, limiter, apps, hostDown: (h: HostName, ms: number) => listeners[h].down(ms) };
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, host: HostName): Promise<void> {
     const method = req.method ?? 'GET';
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+    const { path, query } = splitUrl(req.url ?? '/');
 
     if (isControlPath(path)) {
-      let body: unknown;
-      try {
-        if (method === 'GET') req.resume();
-        else body = parseJson(await readBody(req, MAX_BODY_BYTES));
-      } catch (err) {
-        if (err instanceof ClientGone) return;
-        const message = err instanceof BodyTooLarge ? 'body too large' : 'body is not valid JSON';
-        return sendJson(res, 400, { error: message, field: 'body' }, { Connection: 'close' });
-      }
-      const result = handleControl(controlDeps, method, path, query, body);
-      if (!('status' in result.reply)) return;
-      if (result.after) {
-        res.on('finish', result.after);
-        return sendJson(res, result.reply.status, result.reply.body, { Connection: 'close' });
-      }
-      return sendJson(res, result.reply.status, result.reply.body);
+      const limits = { maxBodyBytes: MAX_BODY_BYTES, tooLargeMessage: 'body too large' };
+      return serveControl(req, res, limits, (body) => handleControl(controlDeps, method, path, query, body));
     }
 
     const route = matchRoute(method, path);
@@ -194,19 +93,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     sendJson(res, reply.status, reply.body, reply.headers);
   }
 
-  const handlerFor =
-    (host: HostName): http.RequestListener =>
-    (req, res) => {
+  const handlerFor = (host: HostName) =>
+    guarded('[emulator]', (req, res) => {
       res.setHeader('X-Request-Id', randomUUID());
-      dispatch(req, res, host).catch((err: unknown) => {
-        if (err instanceof EmulatorClosed || err instanceof ClientGone) return void res.destroy();
-        console.error('[emulator] internal error:', err);
-        sendJson(res, 500, { message: 'emulator internal error' });
-      });
-    };
+      return dispatch(req, res, host);
+    });
 
-  listeners.primary = new Listener('primary', options.host, options.port, handlerFor('primary'));
-  listeners.alternate = new Listener('alternate', options.host, options.altPort, handlerFor('alternate'));
+  listeners.primary = new Listener('[emulator] primary', options.host, options.port, handlerFor('primary'));
+  listeners.alternate = new Listener('[emulator] alternate', options.host, options.altPort, handlerFor('alternate'));
   await listeners.primary.listen();
   try {
     await listeners.alternate.listen();
@@ -222,13 +116,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     altBaseUrl: listeners.alternate.url,
     options,
     async close() {
-      if (closed) return;
-      closed = true;
-      for (const [t, reject] of timers) {
-        clearTimeout(t);
-        reject(new EmulatorClosed());
-      }
-      timers.clear();
+      if (!sleeps.close()) return;
       await Promise.all([listeners.primary.close(), listeners.alternate.close()]);
     },
   };

@@ -4,6 +4,7 @@ import type { RateLimiter } from '../rate-limit';
 import { trtcFaultSchema, type TrtcFaultQueue } from './faults';
 import type { Task, TrtcStore } from './state';
 import type { TrtcStats } from './stats';
+import { answer, controlError, parseControl, type ControlResult } from '../shared/control';
 import { USER_ID_RE } from './validation';
 
 export interface TrtcControlDeps {
@@ -16,12 +17,6 @@ export interface TrtcControlDeps {
   hostDown(ms: number): void;
 }
 
-type Reply = { status: number; body: unknown };
-export interface TrtcControlResult {
-  reply: Reply;
-  after?: () => void;
-}
-
 const userList = z.array(z.string().regex(USER_ID_RE, 'must be a TRTC UserId (≤32 of a-zA-Z0-9_-)')).max(1000);
 const roomSchema = z.strictObject({
   sdkAppId: z.int().min(1).optional(),
@@ -31,19 +26,6 @@ const roomSchema = z.strictObject({
 });
 const exitSchema = z.strictObject({ leaveCode: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(100)]).optional() });
 const downSchema = z.strictObject({ ms: z.int().min(1).max(3_600_000) });
-
-const ok = (status: number, body: unknown): TrtcControlResult => ({ reply: { status, body } });
-const error = (status: number, message: string, field?: string) =>
-  ok(status, field === undefined ? { error: message } : { error: `${field}: ${message}`, field });
-
-function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): { ok: true; value: T } | { ok: false; result: TrtcControlResult } {
-  const r = schema.safeParse(body ?? {});
-  if (r.success) return { ok: true, value: r.data };
-  const issue = r.error.issues[0];
-  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys.join(',')] : issue.path;
-  const field = path.map(String).join('.') || 'body';
-  return { ok: false, result: error(400, `invalid ${what}: ${issue.message}`, field) };
-}
 
 export type TrtcTaskView = ReturnType<typeof trtcTaskView>;
 
@@ -85,84 +67,84 @@ function taskFrom(store: TrtcStore, encoded: string): Task | undefined {
 }
 
 /** The unauthenticated `/__emulator/*` API, shaped like the Agora emulator's. */
-export function handleTrtcControl(deps: TrtcControlDeps, method: string, path: string, query: URLSearchParams, body: unknown): TrtcControlResult {
+export function handleTrtcControl(deps: TrtcControlDeps, method: string, path: string, query: URLSearchParams, body: unknown): ControlResult {
   const { store } = deps;
   const route = `${method} ${path}`;
 
-  if (route === 'GET /__emulator/health') return ok(200, { ok: true, vendor: 'trtc' });
+  if (route === 'GET /__emulator/health') return answer(200, { ok: true, vendor: 'trtc' });
 
   if (route === 'GET /__emulator/tasks') {
     store.refresh();
-    return ok(200, { tasks: [...store.tasks.values()].map((t) => trtcTaskView(store, t)) });
+    return answer(200, { tasks: [...store.tasks.values()].map((t) => trtcTaskView(store, t)) });
   }
 
   const exit = /^\/__emulator\/tasks\/([^/]+)\/exit$/.exec(path);
   if (exit && method === 'POST') {
     const task = taskFrom(store, exit[1]);
-    if (!task) return error(404, 'no task with this taskId', 'taskId');
-    const p = parse(exitSchema, body, 'exit request');
+    if (!task) return controlError(404, 'no task with this taskId', 'taskId');
+    const p = parseControl(exitSchema, body, 'exit request');
     if (!p.ok) return p.result;
     store.refresh();
-    if (task.endedAt !== null) return error(409, 'task has already ended', 'taskId');
+    if (task.endedAt !== null) return controlError(409, 'task has already ended', 'taskId');
     store.end(task, 'kicked', store.now(), p.value.leaveCode ?? 3);
-    return ok(200, { task: trtcTaskView(store, task) });
+    return answer(200, { task: trtcTaskView(store, task) });
   }
 
   const failover = /^\/__emulator\/tasks\/([^/]+)\/failover$/.exec(path);
   if (failover && method === 'POST') {
     const task = taskFrom(store, failover[1]);
-    if (!task) return error(404, 'no task with this taskId', 'taskId');
+    if (!task) return controlError(404, 'no task with this taskId', 'taskId');
     const r = store.failover(task);
-    return ok(r.ok ? 200 : 409, { ...(r.ok ? {} : { error: r.reason }), task: trtcTaskView(store, task) });
+    return answer(r.ok ? 200 : 409, { ...(r.ok ? {} : { error: r.reason }), task: trtcTaskView(store, task) });
   }
 
   if (path === '/__emulator/faults') {
-    if (method === 'GET') return ok(200, { faults: deps.faults.list() });
+    if (method === 'GET') return answer(200, { faults: deps.faults.list() });
     if (method === 'DELETE') {
       deps.faults.clear();
-      return ok(200, { faults: [] });
+      return answer(200, { faults: [] });
     }
     if (method === 'POST') {
-      const p = parse(trtcFaultSchema, body, 'fault');
+      const p = parseControl(trtcFaultSchema, body, 'fault');
       if (!p.ok) return p.result;
-      return ok(201, { fault: deps.faults.add(p.value) });
+      return answer(201, { fault: deps.faults.add(p.value) });
     }
   }
 
   if (path === '/__emulator/rooms') {
-    if (method === 'GET') return ok(200, { rooms: store.listRooms() });
+    if (method === 'GET') return answer(200, { rooms: store.listRooms() });
     if (method === 'POST') {
-      const p = parse(roomSchema, body, 'room');
+      const p = parseControl(roomSchema, body, 'room');
       if (!p.ok) return p.result;
       const { sdkAppId, roomId, publishers, silentAnchors } = p.value;
-      return ok(200, { room: store.setRoom(sdkAppId ?? null, roomId, { publishers, silentAnchors }) });
+      return answer(200, { room: store.setRoom(sdkAppId ?? null, roomId, { publishers, silentAnchors }) });
     }
   }
 
-  if (route === 'GET /__emulator/apps/invalid') return ok(200, { invalidSdkAppIds: deps.apps.list() });
+  if (route === 'GET /__emulator/apps/invalid') return answer(200, { invalidSdkAppIds: deps.apps.list() });
   const app = /^\/__emulator\/apps\/(\d+)\/invalid$/.exec(path);
   if (app && (method === 'POST' || method === 'DELETE')) {
     if (method === 'POST') deps.apps.mark(app[1]);
     else deps.apps.unmark(app[1]);
-    return ok(200, { sdkAppId: Number(app[1]), invalid: method === 'POST' });
+    return answer(200, { sdkAppId: Number(app[1]), invalid: method === 'POST' });
   }
 
   const down = /^\/__emulator\/hosts\/([^/]+)\/down$/.exec(path);
   if (down && method === 'POST') {
-    if (down[1] !== 'primary') return error(404, 'the TRTC emulator has one host: "primary"', 'host');
-    const p = parse(downSchema, body, 'host down request');
+    if (down[1] !== 'primary') return controlError(404, 'the TRTC emulator has one host: "primary"', 'host');
+    const p = parseControl(downSchema, body, 'host down request');
     if (!p.ok) return p.result;
     const ms = p.value.ms;
-    return { reply: { status: 200, body: { host: 'primary', downForMs: ms } }, after: () => deps.hostDown(ms) };
+    return { ...answer(200, { host: 'primary', downForMs: ms }), after: () => deps.hostDown(ms) };
   }
 
-  if (route === 'GET /__emulator/stats') return ok(200, deps.stats.snapshot((id) => store.liveCount(id)));
+  if (route === 'GET /__emulator/stats') return answer(200, deps.stats.snapshot((id) => store.liveCount(id)));
 
   if (route === 'GET /__emulator/requests') {
     const raw = query.get('since');
     const since = raw === null || raw === '' ? 0 : Number(raw);
-    if (!Number.isFinite(since)) return error(400, 'must be epoch milliseconds', 'since');
-    return ok(200, { requests: deps.stats.requests(since) });
+    if (!Number.isFinite(since)) return controlError(400, 'must be epoch milliseconds', 'since');
+    return answer(200, { requests: deps.stats.requests(since) });
   }
 
   if (route === 'POST /__emulator/reset') {
@@ -171,8 +153,8 @@ export function handleTrtcControl(deps: TrtcControlDeps, method: string, path: s
     deps.stats.reset();
     deps.limiter.reset();
     deps.apps.reset();
-    return ok(200, { ok: true });
+    return answer(200, { ok: true });
   }
 
-  return error(404, 'no such control route');
+  return controlError(404, 'no such control route');
 }

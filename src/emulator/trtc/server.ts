@@ -1,9 +1,10 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidApps } from '../apps';
-import { ClientGone, parseJson, readBody, sendJson } from '../http';
-import { isControlPath } from '../control';
+import { sendJson } from '../http';
 import { RateLimiter } from '../rate-limit';
+import { isControlPath, serveControl } from '../shared/control';
+import { Listener } from '../shared/listener';
+import { guarded, Sleeps, splitUrl } from '../shared/requests';
 import { handleTrtcControl } from './control';
 import { TrtcFaultQueue } from './faults';
 import { handleApi, MAX_BODY_BYTES } from './gateway';
@@ -45,70 +46,6 @@ export const TRTC_DEFAULT_OPTIONS: Required<TrtcEmulatorOptions> = {
   sdkSecretKeys: {},
 };
 
-class EmulatorClosed extends Error {}
-
-/** One HTTP listener that can be taken down (connections refused) and brought back on the same port. */
-class Listener {
-  private server: http.Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  private timer: NodeJS.Timeout | null = null;
-  private closed = false;
-
-  constructor(
-    private readonly host: string,
-    public port: number,
-    private readonly handler: http.RequestListener,
-  ) {}
-
-  get url(): string {
-    return `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
-  }
-
-  async listen(): Promise<void> {
-    const server = http.createServer(this.handler);
-    server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, this.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    server.on('error', (err) => console.error('[trtc-emulator] listener error:', err));
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  down(ms: number, attempt = 0): void {
-    if (this.closed) return;
-    if (attempt === 0) void this.shutdown();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      if (this.closed || this.server) return;
-      // The port can stay busy for a moment after close; retry briefly rather than give it up.
-      this.listen().catch(() => (attempt < 100 ? this.down(50, attempt + 1) : console.error('[trtc-emulator] listener could not come back')));
-    }, ms);
-  }
-
-  private shutdown(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    return server ? new Promise((resolve) => server.close(() => resolve())) : Promise.resolve();
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.shutdown();
-  }
-}
-
 /** Starts the TRTC cloud-recording emulator (API 3.0 at "/", control API under /__emulator). */
 export async function startTrtcEmulator(opts: TrtcEmulatorOptions = {}): Promise<RunningTrtcEmulator> {
   const options: Required<TrtcEmulatorOptions> = { ...TRTC_DEFAULT_OPTIONS };
@@ -123,41 +60,18 @@ export async function startTrtcEmulator(opts: TrtcEmulatorOptions = {}): Promise
   const limiter = new RateLimiter(options.qps);
   const stats = new TrtcStats();
   const ops = new TrtcOperations(store, options, apps);
-  const timers = new Map<NodeJS.Timeout, (err: Error) => void>();
-  let closed = false;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve, reject) => {
-      if (closed) return reject(new EmulatorClosed());
-      const t = setTimeout(() => {
-        timers.delete(t);
-        resolve();
-      }, ms);
-      timers.set(t, reject);
-    });
+  const sleeps = new Sleeps();
 
   let listener: Listener;
-  const gatewayDeps = { accounts: [{ secretId: options.secretId, secretKey: options.secretKey }], store, ops, faults, limiter, qps: options.qps, stats, sleep };
+  const gatewayDeps = { accounts: [{ secretId: options.secretId, secretKey: options.secretKey }], store, ops, faults, limiter, qps: options.qps, stats, sleep: sleeps.sleep };
   const controlDeps = { store, faults, stats, limiter, apps, hostDown: (ms: number) => listener.down(ms) };
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
+    const { path, query } = splitUrl(req.url ?? '/');
     if (isControlPath(path)) {
-      let body: unknown;
-      try {
-        if (req.method === 'GET') req.resume();
-        else body = parseJson(await readBody(req, MAX_BODY_BYTES));
-      } catch (err) {
-        if (err instanceof ClientGone) return;
-        return sendJson(res, 400, { error: 'body is not valid JSON', field: 'body' }, { Connection: 'close' });
-      }
-      const r = handleTrtcControl(controlDeps, req.method ?? 'GET', path, new URLSearchParams(q === -1 ? '' : url.slice(q + 1)), body);
-      if (r.after) {
-        res.on('finish', r.after);
-        return sendJson(res, r.reply.status, r.reply.body, { Connection: 'close' });
-      }
-      return sendJson(res, r.reply.status, r.reply.body);
+      // An oversized control body has always been answered as not JSON here; kept so clients see no change.
+      const limits = { maxBodyBytes: MAX_BODY_BYTES, tooLargeMessage: 'body is not valid JSON' };
+      return serveControl(req, res, limits, (body) => handleTrtcControl(controlDeps, req.method ?? 'GET', path, query, body));
     }
     const { reply, entry } = await handleApi(gatewayDeps, req, path);
     stats.record(entry);
@@ -166,13 +80,7 @@ export async function startTrtcEmulator(opts: TrtcEmulatorOptions = {}): Promise
     sendJson(res, reply.status, reply.body, reply.headers);
   }
 
-  listener = new Listener(options.host, options.port, (req, res) => {
-    dispatch(req, res).catch((err: unknown) => {
-      if (err instanceof EmulatorClosed || err instanceof ClientGone) return void res.destroy();
-      console.error('[trtc-emulator] internal error:', err);
-      sendJson(res, 500, { message: 'emulator internal error' });
-    });
-  });
+  listener = new Listener('[trtc-emulator]', options.host, options.port, guarded('[trtc-emulator]', dispatch));
   await listener.listen();
   options.port = listener.port;
 
@@ -180,13 +88,7 @@ export async function startTrtcEmulator(opts: TrtcEmulatorOptions = {}): Promise
     baseUrl: listener.url,
     options,
     async close() {
-      if (closed) return;
-      closed = true;
-      for (const [t, reject] of timers) {
-        clearTimeout(t);
-        reject(new EmulatorClosed());
-      }
-      timers.clear();
+      if (!sleeps.close()) return;
       await listener.close();
     },
   };
