@@ -121,6 +121,8 @@ export function endedStopped(extra?: (s: RecordingSummary, tasks: EmulatorTask[]
     const open = s.segments.filter((x) => !x.endedAt);
     if (open.length) problems.push(`${open.length} segment(s) left open`);
     for (const task of tasks) {
+      // TRTC: a create retried with the same UserId replaced the robot it kicked, which never ran unowned.
+      if (replaced(task)) continue;
       if (!s.segments.some((x) => x.recorderId === task.sid)) problems.push(`recorder ${task.sid} (uid ${task.uid}) is not in any segment`);
     }
     return [...problems, ...(extra ? extra(s, tasks, t) : [])];
@@ -128,3 +130,26 @@ export function endedStopped(extra?: (s: RecordingSummary, tasks: EmulatorTask[]
 }
 
 export const check = (cond: boolean, problem: string): string[] => (cond ? [] : [problem]);
+
+/** TRTC: a create retried with the same UserId kicks the robot the first one made (LeaveCode 101). */
+export const replaced = (task: EmulatorTask): boolean => !!task.endReason?.startsWith('replaced by its own identity');
+
+/**
+ * A start that happened but whose answer was lost, then retried: Agora answers the retry 201 with
+ * the sid and the workflow adopts it (one recorder); TRTC's retried create replaces the first robot
+ * with a new one on the same UserId (one recorder kept, the first ended by LeaveCode 101).
+ */
+export function retriedStartKeptOne(provider: 'agora' | 'trtc', s: RecordingSummary, tasks: EmulatorTask[]): string[] {
+  if (provider === 'agora') {
+    return [
+      ...check(tasks.length === 1, `expected 1 recorder, the emulator saw ${tasks.length}`),
+      ...check(s.segments.length === 1 && s.segments[0].adopted === true, 'the retried start should adopt the recorder (201 code 7)'),
+    ];
+  }
+  const own = tasks.filter((x) => !replaced(x));
+  return [
+    ...check(own.length === 1, `expected 1 recorder kept, the emulator saw ${own.length}`),
+    ...check(tasks.length - own.length <= 1, `expected at most 1 robot replaced by its own identity, saw ${tasks.length - own.length}`),
+    ...check(s.segments.length === 1, `expected 1 segment, got ${s.segments.length}`),
+  ];
+}

@@ -2,11 +2,12 @@
  * The fault-injection suite: worker kills, a server restart, stop races and the vendor fault
  * matrix against a real dev server, the emulator and two worker processes. See docs/chaos.md.
  *
- *   npx tsx chaos/main.ts [--runs N] [--only <scenario>[/<case>],…] [--json] [--verbose]
+ *   npx tsx chaos/main.ts [--provider agora|trtc] [--runs N] [--only <scenario>[/<case>],…] [--json] [--verbose]
  */
 import { parseArgs } from 'node:util';
 import { Rig } from './rig';
-import { runScenario, type CaseResult, type Scenario } from './scenario';
+import { runScenario, type CaseResult, type ChaosCase, type Scenario } from './scenario';
+import type { ChaosProvider } from './vendors';
 import { report, type Row } from './report';
 import { serverRestart } from './scenarios/server-restart';
 import { stopRace } from './scenarios/stop-race';
@@ -16,7 +17,8 @@ import { workerKill } from './scenarios/worker-kill';
 
 const SCENARIOS: Scenario[] = [workerKill, serverRestart, stopRace, updateRace, vendorFaults];
 
-const USAGE = `usage: npx tsx chaos/main.ts [--runs N] [--only <scenario>[/<case>],...] [--json] [--verbose]
+const USAGE = `usage: npx tsx chaos/main.ts [--provider agora|trtc] [--runs N] [--only <scenario>[/<case>],...] [--json] [--verbose]
+  --provider   whose emulator and recordings (default agora); trtc runs the cases whose fault TRTC has
   --runs N     repetitions of every scenario (default 5)
   --only X     comma-separated scenarios or scenario/case names, e.g. worker-kill,vendor-faults/hang
   --json       end with one JSON line: {"passed","failed","rows":[…]} (progress goes to stderr)
@@ -26,6 +28,7 @@ scenarios: ${SCENARIOS.map((s) => `${s.name} (${s.cases.map((c) => c.name).join(
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
+      provider: { type: 'string', default: 'agora' },
       runs: { type: 'string', default: '5' },
       only: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -42,6 +45,12 @@ async function main(): Promise<number> {
     console.error(`--runs: must be a positive integer, got ${values.runs}\n${USAGE}`);
     return 2;
   }
+  const provider = values.provider as ChaosProvider;
+  if (provider !== 'agora' && provider !== 'trtc') {
+    console.error(`--provider: must be agora or trtc, got ${values.provider}\n${USAGE}`);
+    return 2;
+  }
+  const forProvider = (c: ChaosCase) => !c.providers || c.providers.includes(provider);
   const filters = values.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
   const known = SCENARIOS.flatMap((s) => [s.name, ...s.cases.map((c) => `${s.name}/${c.name}`)]);
   const unknown = filters.filter((f) => !known.includes(f));
@@ -49,7 +58,9 @@ async function main(): Promise<number> {
     console.error(`--only: unknown ${unknown.join(', ')}\n${USAGE}`);
     return 2;
   }
-  const only = (name: string) => filters.length === 0 || filters.some((f) => name === f || name.startsWith(`${f}/`));
+  const selected = (name: string) => filters.length === 0 || filters.some((f) => name === f || name.startsWith(`${f}/`));
+  const runsOn = new Set(SCENARIOS.flatMap((s) => s.cases.filter(forProvider).map((c) => `${s.name}/${c.name}`)));
+  const only = (name: string) => runsOn.has(name) && selected(name);
   const say = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
 
   const started = Date.now();
@@ -80,7 +91,7 @@ async function main(): Promise<number> {
   };
 
   try {
-    rig = await Rig.start(say);
+    rig = await Rig.start(say, provider);
     for (const s of SCENARIOS) {
       if (!s.cases.some((c) => only(`${s.name}/${c.name}`))) continue;
       for (let run = 1; run <= runs && !interrupted; run++) {

@@ -1,6 +1,7 @@
 /**
- * The chaos rig: a real Temporal dev server on a db file, the Agora emulator (in this process, so it
- * outlives every worker kill), two recording worker processes and the typed client. Scenarios
+ * The chaos rig: a real Temporal dev server on a db file, the vendor's emulator (Agora's, or TRTC's
+ * with --provider trtc; in this process, so it outlives every worker kill), two recording worker
+ * processes and the typed client. Scenarios
  * drive recordings through it and break things; checks.ts judges what is left.
  */
 import fs from 'node:fs';
@@ -8,15 +9,13 @@ import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { RecordingClient, workflowIdFor, type RecordingRequest, type RecordingState, type UpdateResult } from '../src/client';
 import type { AgoraRecordingRequest } from '../src/providers/agora/request';
-import { startEmulator, type RunningEmulator } from '../src/emulator/server';
 import type { Timings } from '../src/contract/timings';
 import { dataDir, startDevServer, type DevServer } from '../scripts/lib/dev-server';
 import { bundleWorkflows } from '../scripts/lib/worker-process';
 import { startWorkerProcess, type WorkerProcess } from '../scripts/lib/worker-process';
 import type { TaskView } from '../src/emulator/control';
+import { startVendor, type ChaosProvider, type RequestSeen, type VendorSide } from './vendors';
 
-export const APP_ID = 'c0ffee00c0ffee00c0ffee00c0ffee00';
-const STORAGE = { vendor: 1, region: 0, bucket: 'chaos-bucket', accessKey: 'chaos-access-key', secretKey: 'chaos-secret-key' };
 export const chaosDir = path.join(dataDir, 'chaos');
 
 /**
@@ -68,7 +67,7 @@ export const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 export class Rig {
   server!: DevServer;
-  emulator!: RunningEmulator;
+  vendor!: VendorSide;
   client!: RecordingClient;
   private bundlePath!: string;
   private dbFile!: string;
@@ -82,10 +81,10 @@ export class Rig {
   readonly notes: string[] = [];
   readonly runTag = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(4, 14);
 
-  static async start(log: (line: string) => void): Promise<Rig> {
+  static async start(log: (line: string) => void, provider: ChaosProvider = 'agora'): Promise<Rig> {
     const rig = new Rig();
     try {
-      await rig.boot(log);
+      await rig.boot(log, provider);
     } catch (err) {
       await rig.close();
       throw err;
@@ -93,15 +92,19 @@ export class Rig {
     return rig;
   }
 
-  private async boot(log: (line: string) => void): Promise<void> {
+  get provider(): ChaosProvider {
+    return this.vendor.provider;
+  }
+
+  private async boot(log: (line: string) => void, provider: ChaosProvider): Promise<void> {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     fs.mkdirSync(chaosDir, { recursive: true });
     this.dbFile = path.join(chaosDir, `temporal-${this.runTag}.db`);
     log(`starting the Temporal dev server on ${path.relative(process.cwd(), this.dbFile)}`);
     this.server = await startDevServer({ port: 0, uiPort: null, dbFile: this.dbFile, logFile: path.join(chaosDir, `temporal-${this.runTag}.log`) });
     this.port = this.server.port;
-    this.emulator = await startEmulator({ startDelayMs: 1_500, qps: 20 });
-    log(`emulator at ${this.emulator.baseUrl} (alternate ${this.emulator.altBaseUrl}); bundling workflows`);
+    this.vendor = await startVendor(provider);
+    log(`${this.vendor.describe}; bundling workflows`);
     this.bundlePath = await bundleWorkflows(path.join(chaosDir, 'workflow-bundle.js'));
     this.client = await RecordingClient.connect({ address: this.server.address, taskQueue: 'chaos-recordings' });
     await Promise.all([this.spawnInto(0), this.spawnInto(1)]);
@@ -109,19 +112,7 @@ export class Rig {
   }
 
   private workerConfig() {
-    return {
-      temporal: { address: this.server.address, taskQueue: 'chaos-recordings' },
-      agora: {
-        baseUrls: [this.emulator.baseUrl, this.emulator.altBaseUrl],
-        customerId: this.emulator.options.customerId,
-        customerSecret: this.emulator.options.customerSecret,
-        timeoutMs: 2_000,
-        // The shipped budget, shared by the two worker processes as a deployment of two would set it.
-        workersPerAppId: 2,
-        apps: { [APP_ID]: { appCertificate: 'c0ffeec0ffeec0ffeec0ffeec0ffee99' } },
-        storageProfiles: { default: STORAGE },
-      },
-    };
+    return { temporal: { address: this.server.address, taskQueue: 'chaos-recordings' }, ...this.vendor.workerSection() };
   }
 
   // ---------------------------------------------------------------- workers
@@ -176,7 +167,7 @@ export class Rig {
   // ---------------------------------------------------------------- emulator
 
   async control<T = any>(method: string, p: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.emulator.altBaseUrl}/__emulator${p}`, {
+    const res = await fetch(`${this.vendor.controlBase}/__emulator${p}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -187,15 +178,16 @@ export class Rig {
   }
 
   async tasks(): Promise<EmulatorTask[]> {
-    return (await this.control<{ tasks: EmulatorTask[] }>('GET', '/tasks')).tasks;
+    return (await this.control<{ tasks: unknown[] }>('GET', '/tasks')).tasks.map((t) => this.vendor.task(t));
   }
 
   async fault(f: Record<string, unknown>): Promise<void> {
-    await this.control('POST', '/faults', f);
+    const fault = this.vendor.fault(f);
+    if (fault) await this.control('POST', '/faults', fault);
   }
 
-  async requests(since: number): Promise<Array<{ op: string | null; cname: string | null; httpStatus: number; at: number }>> {
-    return (await this.control<{ requests: Array<{ op: string | null; cname: string | null; httpStatus: number; at: number }> }>('GET', `/requests?since=${since}`)).requests;
+  async requests(since: number): Promise<RequestSeen[]> {
+    return (await this.control<{ requests: unknown[] }>('GET', `/requests?since=${since}`)).requests.map((r) => this.vendor.request_(r));
   }
 
   // ---------------------------------------------------------------- recordings
@@ -207,16 +199,11 @@ export class Rig {
     prepare?: (channel: string) => Promise<void>,
   ): Promise<Tracked> {
     const recordingId = `chaos-${this.runTag}-${++this.seq}-${label}`.slice(0, 100);
-    const channel = `ch_${this.runTag}_${this.seq}`;
+    const channel = this.vendor.channel(this.runTag, this.seq);
     if (prepare) await prepare(channel);
     const { timings, ...rest } = overrides;
     const req = {
-      recordingId,
-      appId: APP_ID,
-      channel,
-      mode: 'mix',
-      storageProfile: 'default',
-      recordingConfig: { maxIdleTime: 300 },
+      ...this.vendor.request(recordingId, channel),
       ...rest,
       timings: { ...chaosTimings, ...timings },
     } as RecordingRequest;
@@ -230,7 +217,7 @@ export class Rig {
     const u: SentUpdate = { uids, sentAt: Date.now() };
     t.updates.push(u);
     try {
-      u.result = await this.client.updateSubscriptions(t.recordingId, { subscribeAudioUids: uids });
+      u.result = await this.client.updateSubscriptions(t.recordingId, this.vendor.subscription(uids) as never);
     } catch (err) {
       if ((err as Error).name === 'UpdateRejectedError') u.rejected = (err as Error).message;
       else u.error = (err as Error).message;
@@ -293,7 +280,7 @@ export class Rig {
     await Promise.allSettled([...this.spawning]);
     await Promise.allSettled(this.workers.map((w) => w?.kill('SIGKILL')));
     await this.client?.close().catch(() => undefined);
-    await this.emulator?.close().catch(() => undefined);
+    await this.vendor?.close().catch(() => undefined);
     await this.server?.stop().catch(() => undefined);
   }
 }

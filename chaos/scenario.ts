@@ -14,6 +14,8 @@ export interface CaseContext {
 
 export interface ChaosCase {
   name: string;
+  /** The providers whose vendor has this case's fault at all (default: every provider). */
+  providers?: Array<'agora' | 'trtc'>;
   drive(ctx: CaseContext): Promise<void>;
 }
 

@@ -18,6 +18,7 @@ const exactlyOne = endedStopped((s, tasks) => [
 const cases: ChaosCase[] = [
   {
     name: 'acquire',
+    providers: ['agora'],
     async drive({ rig, track }) {
       const t = track(await rig.startRecording('stop-acquire', {}, (ch) => rig.fault({ op: 'acquire', delayMs: HOLD_MS, match: { cname: ch } })), noRecorder);
       await rig.waitActivityStarted(t.recordingId, 'prepareRecorder');
@@ -63,6 +64,7 @@ const cases: ChaosCase[] = [
   },
   {
     name: 'restarting',
+    providers: ['agora'],
     async drive({ rig, track }) {
       // Two uid conflicts (code 53) in a row, then a restart backoff: stop while it waits.
       const t = track(

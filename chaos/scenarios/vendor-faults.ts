@@ -6,7 +6,7 @@
  * the others must survive as well).
  */
 import type { RecordingSummary } from '../../src/client';
-import { check, endedStopped } from '../checks';
+import { check, endedStopped, retriedStartKeptOne } from '../checks';
 import { pause, type EmulatorTask, type Rig, type Tracked } from '../rig';
 import type { ChaosCase, Scenario } from '../scenario';
 
@@ -58,9 +58,10 @@ const cases: ChaosCase[] = [
   },
   {
     name: 'start-206x3-applied',
-    // The first start did happen (its answer was lost): a retry answers 201 code 7 with the sid.
+    // The first start did happen (its answer was lost): Agora's retry answers 201 code 7 with the
+    // sid; TRTC's retried create replaces the robot on the same UserId.
     drive: ({ rig, track }) =>
-      lifecycle(rig, track, 'f-206a', all(restarts(0), recorders(1), (s) => check(s.segments[0]?.adopted === true, 'expected the recorder adopted from 201 code 7')), {
+      lifecycle(rig, track, 'f-206a', all(restarts(0), (s, tasks) => retriedStartKeptOne(rig.provider, s, tasks)), {
         faults: [
           { op: 'start', times: 1, httpStatus: 206, apply: true },
           { op: 'start', times: 2, httpStatus: 206 },
@@ -110,6 +111,7 @@ const cases: ChaosCase[] = [
   },
   {
     name: 'stuck-below-4',
+    providers: ['agora'],
     drive: ({ rig, track }) =>
       lifecycle(rig, track, 'f-stuck', all(restarts(1), recorders(2), finalUid('backup')), {
         faults: [{ op: 'start', times: 1, effect: 'stuck' }],
@@ -118,6 +120,7 @@ const cases: ChaosCase[] = [
   },
   {
     name: 'stuck-then-stop-50x',
+    providers: ['agora'],
     // The stuck recorder's stop meets a 50x burst longer than the stop's retries.
     drive: ({ rig, track }) =>
       lifecycle(rig, track, 'f-stuck50x', all(restarts(1), recorders(2), finalUid('backup')), {
@@ -146,6 +149,7 @@ const cases: ChaosCase[] = [
   },
   {
     name: 'primary-down',
+    providers: ['agora'],
     drive: async ({ rig, track }) => {
       await rig.control('POST', '/hosts/primary/down', { ms: 6_000 });
       await lifecycle(rig, track, 'f-down', all(restarts(0), recorders(1)));
@@ -155,7 +159,7 @@ const cases: ChaosCase[] = [
     name: 'hang',
     // Start performed but its answer never comes; then a query and the stop hang past the 2 s client timeout.
     drive: ({ rig, track }) =>
-      lifecycle(rig, track, 'f-hang', all(restarts(0), recorders(1), (s) => check(s.segments[0]?.adopted === true, 'expected the recorder adopted from 201 code 7')), {
+      lifecycle(rig, track, 'f-hang', all(restarts(0), (s, tasks) => retriedStartKeptOne(rig.provider, s, tasks)), {
         faults: [{ op: 'start', times: 1, effect: 'hang', apply: true }],
         whileRecording: async (t) => {
           const since = Date.now();
@@ -166,17 +170,27 @@ const cases: ChaosCase[] = [
       }),
   },
   {
+    name: 'restricted-concurrency',
+    providers: ['trtc'],
+    // TRTC's 100-task cap: the attempt ends, the restart backoff waits, and the recording starts when capacity returns.
+    drive: ({ rig, track }) =>
+      lifecycle(rig, track, 'f-cap', all(restarts(2), recorders(1)), { faults: [{ op: 'start', times: 2, trtcCode: 'FailedOperation.RestrictedConcurrency' }] }),
+  },
+  {
     name: 'code-53',
+    providers: ['agora'],
     drive: ({ rig, track }) =>
       lifecycle(rig, track, 'f-53', all(restarts(1), recorders(1), finalUid('backup')), { faults: [{ op: 'start', times: 1, httpStatus: 400, code: 53, reason: 'task conflict' }] }),
   },
   {
     name: 'code-433',
+    providers: ['agora'],
     drive: ({ rig, track }) =>
       lifecycle(rig, track, 'f-433', all(restarts(0), recorders(1), finalUid('primary')), { faults: [{ op: 'start', times: 1, httpStatus: 400, code: 433, reason: 'resource expired' }] }),
   },
   {
     name: 'code-435',
+    providers: ['agora'],
     drive: ({ rig, track }) =>
       lifecycle(
         rig,
