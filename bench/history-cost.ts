@@ -93,7 +93,7 @@ export async function run(argv: string[]): Promise<void> {
     while (runId) {
       const history = await rig.client.temporal.workflow.getHandle(workflowIdFor(id), runId).fetchHistory();
       const events: HistoryEvent[] = history.events ?? [];
-      const queryIdx = events.flatMap((e, i) => (e.activityTaskScheduledEventAttributes?.activityType?.name === 'query' ? [i] : []));
+      const queryIdx = events.flatMap((e, i) => (e.activityTaskScheduledEventAttributes?.activityType?.name === 'describeRecorder' ? [i] : []));
       const lastEvent = events[events.length - 1];
       const next = lastEvent?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
       if (runs.length === 0 && id === ids[0]) {
