@@ -13,8 +13,9 @@ import type { Timings } from '../src/contract/timings';
 import { dataDir, startDevServer, type DevServer } from '../scripts/lib/dev-server';
 import { bundleWorkflows } from '../scripts/lib/worker-process';
 import { startWorkerProcess, type WorkerProcess } from '../scripts/lib/worker-process';
-import type { TaskView } from '../src/emulator/control';
-import { startVendor, type ChaosProvider, type RequestSeen, type VendorSide } from './vendors';
+import { startVendor, type ChaosProvider, type EmulatorTask, type RequestSeen, type VendorSide } from './vendors';
+
+export type { EmulatorTask };
 
 export const chaosDir = path.join(dataDir, 'chaos');
 
@@ -37,11 +38,6 @@ export const chaosTimings: Partial<Timings> = {
   restartBackoffMaxMs: 3_000,
   activityTimeoutMs: 8_000,
   activityScheduleTimeoutMs: 120_000,
-};
-
-/** The fields of a listed task the checks read; subscriptions narrowed to what they compare. */
-export type EmulatorTask = Pick<TaskView, 'cname' | 'uid' | 'resourceId' | 'sid' | 'status' | 'live' | 'startedAt' | 'endedAt' | 'endReason'> & {
-  subscriptions: { audioUidList?: { subscribeAudioUids?: string[] } } | null;
 };
 
 /** One message sent to a workflow and what came back. */

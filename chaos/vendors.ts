@@ -7,9 +7,14 @@
  */
 import { startEmulator } from '../src/emulator/server';
 import { startTrtcEmulator, type TrtcLogEntry, type TrtcTaskView } from '../src/emulator/trtc';
-import type { EmulatorTask } from './rig';
+import type { TaskView } from '../src/emulator/control';
 
 export type ChaosProvider = 'agora' | 'trtc';
+
+/** The fields of a listed task the checks read; subscriptions narrowed to what they compare. */
+export type EmulatorTask = Pick<TaskView, 'cname' | 'uid' | 'resourceId' | 'sid' | 'status' | 'live' | 'startedAt' | 'endedAt' | 'endReason'> & {
+  subscriptions: { audioUidList?: { subscribeAudioUids?: string[] } } | null;
+};
 
 export interface RequestSeen {
   op: string | null;

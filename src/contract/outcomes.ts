@@ -5,7 +5,7 @@
  * Every outcome is JSON-safe and secret-free: it is written to history as the activity's result.
  */
 import type { VendorDetail } from './detail';
-import type { RecorderRef } from './recorder';
+import type { RecorderRef } from './recorder-ref';
 
 interface Said {
   detail?: VendorDetail;

@@ -3,27 +3,10 @@
  * implements, on a task queue per provider account. Inputs and outcomes carry no secrets.
  */
 import type { DescribeOutcome, PrepareOutcome, StartOutcome, StopOutcome, UpdateOutcome } from './outcomes';
+import type { RecorderRef } from './recorder-ref';
 import type { RecordingInputBase } from './request';
 
-/** A recorder the vendor runs: enough to address it again, and when it will stop being usable. */
-export interface RecorderRef {
-  provider: string;
-  /** The provider account the recorder belongs to (Agora App ID, TRTC SdkAppId). */
-  account: string;
-  channel: string;
-  /** Who the recorder is in the channel (Agora uid, TRTC robot UserId). */
-  identity: string;
-  /** The vendor's id for the recorder (Agora sid, TRTC TaskId). */
-  recorderId: string;
-  /** What the recorder was started with (Agora resourceId). */
-  lease?: string;
-  /** Past this the recorder's credential (token, UserSig) no longer admits it. */
-  credentialExpiresAt?: string;
-  /** Past this the vendor no longer answers for the recorder (resource expiry). */
-  manageableUntil?: string;
-  /** Opaque to the workflow; the adapter that made it reads it back. */
-  vendor?: Record<string, string>;
-}
+export type { RecorderRef };
 
 /** Settings a recording keeps and re-applies to every recorder; providers without one ignore it. */
 export interface Settings {
