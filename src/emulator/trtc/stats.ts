@@ -1,4 +1,4 @@
-import { SlidingWindow } from '../rate-limit';
+import { RequestLog } from '../shared/request-log';
 
 export interface TrtcLogEntry {
   /** X-TC-Action as sent (null when absent). */
@@ -18,61 +18,22 @@ export interface TrtcLogEntry {
   at: number;
 }
 
-interface AccountStats {
-  /** action → outcome ("ok" or the error code) → count */
-  requests: Record<string, Record<string, number>>;
-  maxPerSecond: number;
-  rateLimited: number;
-  seen: SlidingWindow;
-}
-
-export const LOG_CAPACITY = 20_000;
-
-/** Per-account counters and a bounded request log, so tests can assert "no hammering" and what was answered. */
-export class TrtcStats {
-  private readonly accounts = new Map<string, AccountStats>();
-  private log: TrtcLogEntry[] = [];
-  private next = 0;
-
-  private account(id: string): AccountStats {
-    let s = this.accounts.get(id);
-    if (!s) this.accounts.set(id, (s = { requests: {}, maxPerSecond: 0, rateLimited: 0, seen: new SlidingWindow() }));
-    return s;
-  }
-
-  /** Every authenticated request, before the QPS limiter decides, so rejected ones count too. */
-  seen(secretId: string, at: number): void {
-    const s = this.account(secretId);
-    s.maxPerSecond = Math.max(s.maxPerSecond, s.seen.add(at));
-  }
-
-  record(e: TrtcLogEntry): void {
-    if (e.secretId !== null && e.action !== null) {
-      const s = this.account(e.secretId);
-      const byOutcome = (s.requests[e.action] ??= {});
-      const key = e.code ?? (e.httpStatus === 200 ? 'ok' : `http ${e.httpStatus}`);
-      byOutcome[key] = (byOutcome[key] ?? 0) + 1;
-      if (e.code?.startsWith('RequestLimitExceeded')) s.rateLimited++;
-    }
-    if (this.log.length < LOG_CAPACITY) this.log.push(e);
-    else this.log[this.next] = e;
-    this.next = (this.next + 1) % LOG_CAPACITY;
+/** Counted per account (SecretId), by the envelope's error code, since TRTC answers its errors with HTTP 200. */
+export class TrtcStats extends RequestLog<TrtcLogEntry> {
+  constructor() {
+    super((e) =>
+      e.secretId === null || e.action === null
+        ? null
+        : {
+            caller: e.secretId,
+            op: e.action,
+            outcome: e.code ?? (e.httpStatus === 200 ? 'ok' : `http ${e.httpStatus}`),
+            rateLimited: e.code?.startsWith('RequestLimitExceeded') ?? false,
+          },
+    );
   }
 
   snapshot(live: (secretId: string) => number) {
-    const accounts: Record<string, { requests: AccountStats['requests']; maxPerSecond: number; rateLimited: number; live: number }> = {};
-    for (const [id, s] of this.accounts) accounts[id] = { requests: s.requests, maxPerSecond: s.maxPerSecond, rateLimited: s.rateLimited, live: live(id) };
-    return { accounts };
-  }
-
-  requests(since: number): TrtcLogEntry[] {
-    const ordered = this.log.length < LOG_CAPACITY ? this.log : [...this.log.slice(this.next), ...this.log.slice(0, this.next)];
-    return ordered.filter((e) => e.at >= since);
-  }
-
-  reset(): void {
-    this.accounts.clear();
-    this.log = [];
-    this.next = 0;
+    return { accounts: this.byCaller(live) };
   }
 }
