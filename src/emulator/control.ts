@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import type { InvalidApps } from './apps';
-import { faultSchema, type FaultQueue } from './faults';
+import { faultSchema, type FaultSpec } from './faults';
 import type { RateLimiter } from './rate-limit';
 import type { Store, Task } from './state';
 import type { HostName, Stats } from './stats';
 import { isValidUid } from './validation';
+import type { FaultQueue } from './shared/fault-queue';
 import { answer, controlError, parseControl, type ControlResult } from './shared/control';
 
 export interface ControlDeps {
   store: Store;
-  faults: FaultQueue;
+  faults: FaultQueue<FaultSpec>;
   stats: Stats;
   limiter: RateLimiter;
   apps: InvalidApps;

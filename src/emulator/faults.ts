@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Queued } from './shared/fault-queue';
 
 export const FAULT_OPS = ['acquire', 'start', 'query', 'update', 'updateLayout', 'stop', '*'] as const;
 export type Op = Exclude<(typeof FAULT_OPS)[number], '*'>;
@@ -32,50 +33,7 @@ export const faultSchema = z
   });
 
 export type FaultSpec = z.output<typeof faultSchema>;
-export interface Fault extends FaultSpec {
-  id: number;
-  remaining: number;
-}
-
-export interface FaultTarget {
-  appId: string;
-  cname: string | null;
-  uid: string | null;
-}
-
-/** FIFO queue: the oldest fault matching a request fires and loses one of its `times`. */
-export class FaultQueue {
-  private faults: Fault[] = [];
-  private nextId = 1;
-
-  add(spec: FaultSpec): Fault {
-    const fault: Fault = { ...spec, id: this.nextId++, remaining: spec.times };
-    this.faults.push(fault);
-    return fault;
-  }
-
-  take(op: Op, target: FaultTarget): Fault | undefined {
-    const fault = this.faults.find(
-      (f) =>
-        (f.op === '*' || f.op === op) &&
-        (f.match?.appId === undefined || f.match.appId === target.appId) &&
-        (f.match?.cname === undefined || f.match.cname === target.cname) &&
-        (f.match?.uid === undefined || f.match.uid === target.uid),
-    );
-    if (!fault) return undefined;
-    fault.remaining--;
-    if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
-    return { ...fault };
-  }
-
-  list(): Fault[] {
-    return this.faults.map((f) => ({ ...f }));
-  }
-
-  clear(): void {
-    this.faults = [];
-  }
-}
+export type Fault = Queued<FaultSpec>;
 
 /** Vendor-documented code/reason for an injected status when the fault doesn't name one (spec §7.1). */
 export function defaultFaultBody(op: Op, httpStatus: number): { code: number; reason: string } {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidApps } from './apps';
 import { handleControl } from './control';
-import { FaultQueue } from './faults';
+import type { FaultSpec } from './faults';
 import { sendJson } from './http';
 import { Operations } from './operations';
 import { RateLimiter } from './rate-limit';
@@ -10,6 +10,7 @@ import { Store } from './state';
 import { Stats, type HostName, type LogEntry } from './stats';
 import { handleVendor, matchRoute, MAX_BODY_BYTES, NO_ROUTE, type VendorDeps } from './vendor';
 import { isControlPath, serveControl } from './shared/control';
+import { FaultQueue } from './shared/fault-queue';
 import { Listener } from './shared/listener';
 import { guarded, Sleeps, splitUrl } from './shared/requests';
 
@@ -59,7 +60,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   checkOptions(options);
 
   const store = new Store(options);
-  const faults = new FaultQueue();
+  const faults = new FaultQueue<FaultSpec>();
   const apps = new InvalidApps(options.invalidAppIds);
   const limiter = new RateLimiter(options.qps);
   const stats = new Stats();

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { INVALID_APP_MESSAGE, type InvalidApps } from './apps';
-import { defaultFaultBody, GATEWAY_MESSAGES, type Fault, type FaultQueue, type Op } from './faults';
+import { defaultFaultBody, GATEWAY_MESSAGES, type Fault, type FaultSpec, type Op } from './faults';
+import type { FaultQueue } from './shared/fault-queue';
 import { BodyTooLarge, isObject, parseJson, readBody, reply, type Reply } from './http';
 import type { Operations, Route } from './operations';
 import type { RateLimiter } from './rate-limit';
@@ -49,7 +50,7 @@ export interface VendorDeps {
   customerSecret: string;
   store: Store;
   ops: Operations;
-  faults: FaultQueue;
+  faults: FaultQueue<FaultSpec>;
   limiter: RateLimiter;
   stats: Stats;
   apps: InvalidApps;

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import type { InvalidApps } from '../apps';
 import type { RateLimiter } from '../rate-limit';
-import { trtcFaultSchema, type TrtcFaultQueue } from './faults';
+import { trtcFaultSchema, type TrtcFaultSpec } from './faults';
 import type { Task, TrtcStore } from './state';
 import type { TrtcStats } from './stats';
+import type { FaultQueue } from '../shared/fault-queue';
 import { answer, controlError, parseControl, type ControlResult } from '../shared/control';
 import { USER_ID_RE } from './validation';
 
 export interface TrtcControlDeps {
   store: TrtcStore;
-  faults: TrtcFaultQueue;
+  faults: FaultQueue<TrtcFaultSpec>;
   stats: TrtcStats;
   limiter: RateLimiter;
   apps: InvalidApps;

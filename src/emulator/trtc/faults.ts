@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Queued } from '../shared/fault-queue';
 import { ACTIONS, type Action } from './operations';
 
 /** Short names accepted in `op` beside the action names, so fault specs read like Agora's (`op: 'create'`). */
@@ -41,53 +42,7 @@ export const trtcFaultSchema = z
   });
 
 export type TrtcFaultSpec = z.output<typeof trtcFaultSchema>;
-export interface TrtcFault extends TrtcFaultSpec {
-  id: number;
-  remaining: number;
-}
-
-export interface TrtcFaultTarget {
-  sdkAppId: number | null;
-  roomId: string | null;
-  userId: string | null;
-  taskId: string | null;
-}
-
-/** FIFO: the oldest fault matching a request fires and loses one of its `times`. */
-export class TrtcFaultQueue {
-  private faults: TrtcFault[] = [];
-  private nextId = 1;
-
-  add(spec: TrtcFaultSpec): TrtcFault {
-    const fault: TrtcFault = { ...spec, id: this.nextId++, remaining: spec.times };
-    this.faults.push(fault);
-    return fault;
-  }
-
-  take(action: Action, t: TrtcFaultTarget): TrtcFault | undefined {
-    const m = (want: unknown, got: unknown) => want === undefined || want === got;
-    const fault = this.faults.find(
-      (f) =>
-        (f.op === '*' || f.op === action) &&
-        m(f.match?.sdkAppId, t.sdkAppId) &&
-        m(f.match?.roomId, t.roomId) &&
-        m(f.match?.userId, t.userId) &&
-        m(f.match?.taskId, t.taskId),
-    );
-    if (!fault) return undefined;
-    fault.remaining--;
-    if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
-    return { ...fault };
-  }
-
-  list(): TrtcFault[] {
-    return this.faults.map((f) => ({ ...f }));
-  }
-
-  clear(): void {
-    this.faults = [];
-  }
-}
+export type TrtcFault = Queued<TrtcFaultSpec>;
 
 /** Message for an injected code when the fault gives none. */
 export function defaultFaultMessage(code: string): string {

@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { ClientGone, isObject } from '../http';
 import type { RateLimiter } from '../rate-limit';
 import { TrtcError } from './errors';
-import { defaultFaultMessage, type TrtcFault, type TrtcFaultQueue } from './faults';
+import type { FaultQueue } from '../shared/fault-queue';
+import { defaultFaultMessage, type TrtcFault, type TrtcFaultSpec } from './faults';
 import { ACTIONS, type Action, type TrtcOperations } from './operations';
 import type { TrtcStore } from './state';
 import type { TrtcLogEntry, TrtcStats } from './stats';
@@ -21,7 +22,7 @@ export interface GatewayDeps {
   accounts: readonly Credentials[];
   store: TrtcStore;
   ops: TrtcOperations;
-  faults: TrtcFaultQueue;
+  faults: FaultQueue<TrtcFaultSpec>;
   limiter: RateLimiter;
   qps: number;
   stats: TrtcStats;

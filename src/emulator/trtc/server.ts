@@ -3,10 +3,11 @@ import { InvalidApps } from '../apps';
 import { sendJson } from '../http';
 import { RateLimiter } from '../rate-limit';
 import { isControlPath, serveControl } from '../shared/control';
+import { FaultQueue } from '../shared/fault-queue';
 import { Listener } from '../shared/listener';
 import { guarded, Sleeps, splitUrl } from '../shared/requests';
 import { handleTrtcControl } from './control';
-import { TrtcFaultQueue } from './faults';
+import type { TrtcFaultSpec } from './faults';
 import { handleApi, MAX_BODY_BYTES } from './gateway';
 import { TrtcOperations } from './operations';
 import { TrtcStore } from './state';
@@ -55,7 +56,7 @@ export async function startTrtcEmulator(opts: TrtcEmulatorOptions = {}): Promise
   checkOptions(options);
 
   const store = new TrtcStore(options);
-  const faults = new TrtcFaultQueue();
+  const faults = new FaultQueue<TrtcFaultSpec>();
   const apps = new InvalidApps(options.invalidSdkAppIds);
   const limiter = new RateLimiter(options.qps);
   const stats = new TrtcStats();
