@@ -34,6 +34,24 @@ describe('vendor QPS budget', () => {
     }
   });
 
+  it('TRTC, one worker at the shipped budget (19/s of the account\'s 20): 45 recordings at once, never rate-limited, at most 20 requests in any second', async () => {
+    const env = await RecordingEnv.start();
+    try {
+      const requests = Array.from({ length: 45 }, () => env.trtcRequest());
+      await Promise.all(requests.map((r) => env.client.startRecording(r)));
+      for (const r of requests) await env.waitForState(r.recordingId, (s) => s.phase === 'recording', 120_000);
+      await Promise.all(requests.map((r) => env.client.stopRecording(r.recordingId)));
+      const { accounts } = await env.trtcControl<{ accounts: Record<string, { requests: Record<string, unknown>; maxPerSecond: number; rateLimited: number }> }>('GET', '/stats');
+      const stats = Object.values(accounts)[0];
+      expect(stats.rateLimited).toBe(0);
+      expect(stats.maxPerSecond).toBeLessThanOrEqual(20);
+      expect(stats.maxPerSecond).toBeGreaterThanOrEqual(14);
+      expect((await env.trtcTasks()).filter((t) => t.live)).toEqual([]);
+    } finally {
+      await env.stop();
+    }
+  });
+
   it('two workers sharing the budget (workersPerAppId 2): 30 recordings at once, no 429, at most 10 in any second', async () => {
     const env = await RecordingEnv.start({ config: { workersPerAppId: 2 } });
     const second = await env.addWorker();
