@@ -1,4 +1,5 @@
 import { DEFAULT_OPTIONS, startEmulator, type EmulatorOptions } from './server';
+import { flagLines, parseFlags, runEmulatorCli, UsageError, type FlagSpec } from './shared/cli';
 import { runTrtcCli } from './trtc/cli';
 
 /**
@@ -8,8 +9,7 @@ import { runTrtcCli } from './trtc/cli';
 export const CLI_DEFAULTS: Required<EmulatorOptions> = { ...DEFAULT_OPTIONS, port: 8042, altPort: 8043 };
 const altPortFor = (port: number) => (port === 0 || port === 65535 ? 0 : port + 1);
 
-type Kind = 'port' | 'int' | 'posint' | 'string' | 'list';
-const FLAGS: Record<string, { key: keyof EmulatorOptions; kind: Kind; help: string }> = {
+const FLAGS: Record<string, FlagSpec<keyof EmulatorOptions>> = {
   '--port': { key: 'port', kind: 'port', help: 'primary listener port (0 = any free port)' },
   '--alt-port': { key: 'altPort', kind: 'port', help: 'alternate listener port (0 = any free port)' },
   '--host': { key: 'host', kind: 'string', help: 'interface to bind' },
@@ -23,7 +23,7 @@ const FLAGS: Record<string, { key: keyof EmulatorOptions; kind: Kind; help: stri
   '--invalid-app-ids': { key: 'invalidAppIds', kind: 'list', help: 'comma-separated App IDs answered 400 "appid is invalid"' },
 };
 
-export class UsageError extends Error {}
+export { UsageError };
 
 function defaultText(key: keyof EmulatorOptions): string {
   if (key === 'altPort') return '--port + 1, or 0 when --port is 0';
@@ -33,16 +33,11 @@ function defaultText(key: keyof EmulatorOptions): string {
 }
 
 export function usage(): string {
-  const lines = Object.entries(FLAGS).map(
-    ([flag, f]) =>
-      `  ${`${flag} <value>`.padEnd(28)}${f.help} (default: ${defaultText(f.key)})`,
-  );
   return [
     'Usage: tsx src/emulator/main.ts [flags]',
     'Local emulator of the Agora Cloud Recording REST API (see docs/emulator.md).',
     '',
-    ...lines,
-    `  ${'--help'.padEnd(28)}show this help`,
+    ...flagLines(FLAGS, defaultText, 28),
     '',
     'With --vendor trtc it emulates Tencent TRTC cloud recording instead (--vendor trtc --help lists its flags).',
   ].join('\n');
@@ -51,37 +46,9 @@ export function usage(): string {
 /** Parses `--flag value` and `--flag=value`; returns null for --help. */
 export function parseArgs(argv: string[]): Required<EmulatorOptions> | null {
   const opts: Required<EmulatorOptions> = { ...CLI_DEFAULTS };
-  let altGiven = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') return null;
-    const eq = arg.indexOf('=');
-    const flag = eq === -1 ? arg : arg.slice(0, eq);
-    const spec = FLAGS[flag];
-    if (!spec) throw new UsageError(`unknown flag ${flag}`);
-    if (spec.key === 'altPort') altGiven = true;
-    let value: string | undefined = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined || (eq === -1 && value.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
-    value = value.trim();
-    if (spec.kind === 'list') {
-      const items = value.split(',').map((x) => x.trim());
-      if (items.some((x) => x === '')) throw new UsageError(`${flag} must be a comma-separated list of non-empty values, got '${value}'`);
-      (opts as Record<string, unknown>)[spec.key] = items;
-      continue;
-    }
-    if (spec.kind === 'string') {
-      if (value === '') throw new UsageError(`${flag} must not be empty`);
-      (opts as Record<string, unknown>)[spec.key] = value;
-      continue;
-    }
-    const n = /^\d+$/.test(value) ? Number(value) : NaN;
-    const min = spec.kind === 'posint' ? 1 : 0;
-    const max = spec.kind === 'port' ? 65535 : Number.MAX_SAFE_INTEGER;
-    if (!Number.isSafeInteger(n) || n < min || n > max)
-      throw new UsageError(`${flag} must be an integer in [${min}, ${max}], got '${value}'`);
-    (opts as Record<string, unknown>)[spec.key] = n;
-  }
-  if (!altGiven) opts.altPort = altPortFor(opts.port);
+  const given = parseFlags(argv, FLAGS, opts, { item: /^.+$/, expected: 'non-empty values' });
+  if (given === null) return null;
+  if (!given.has('altPort')) opts.altPort = altPortFor(opts.port);
   return opts;
 }
 
@@ -107,31 +74,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (split.vendor === 'trtc') return runTrtcCli(split.rest);
-  let opts: Required<EmulatorOptions> | null;
-  try {
-    opts = parseArgs(split.rest);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`error: ${err.message}\n\n${usage()}\n`);
-    process.exit(2);
-  }
-  if (opts === null) {
-    process.stdout.write(`${usage()}\n`);
-    return;
-  }
-  const emulator = await startEmulator(opts);
-  process.stdout.write(`emulator listening on ${emulator.baseUrl}\nalternate listening on ${emulator.altBaseUrl}\n`);
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    emulator.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  await runEmulatorCli(split.rest, parseArgs, usage, startEmulator, (e: Awaited<ReturnType<typeof startEmulator>>) => `emulator listening on ${e.baseUrl}\nalternate listening on ${e.altBaseUrl}\n`);
 }
 
 if (require.main === module) {
