@@ -7,16 +7,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { LogEntry } from '../../src/emulator/stats';
+import type { TrtcLogEntry } from '../../src/emulator/trtc';
 import { repoRoot } from '../../scripts/lib/temporal-cli';
 import { onCleanup } from './cleanup';
 import { killTree } from './proc';
 
 export interface EmulatorFlags {
+  /** Which vendor the emulator plays; default agora. */
+  vendor?: 'agora' | 'trtc';
   startDelayMs: number;
   qps?: number;
   maxConcurrent?: number;
   customerId: string;
   customerSecret: string;
+  /** trtc: the account's SecretId and SecretKey, and SdkAppId → SDK secret key (UserSigs verified). */
+  secretId?: string;
+  secretKey?: string;
+  sdkSecretKeys?: Record<string, string>;
 }
 
 export interface EmulatorTask {
@@ -75,6 +82,11 @@ export class EmulatorProcess {
     return (await this.control<{ requests: LogEntry[] }>('GET', `/requests?since=${since}`)).requests;
   }
 
+  /** The TRTC emulator's request log (its entries carry action, roomId, sdkAppId). */
+  async trtcRequests(since: number): Promise<TrtcLogEntry[]> {
+    return (await this.control<{ requests: TrtcLogEntry[] }>('GET', `/requests?since=${since}`)).requests;
+  }
+
   async stop(): Promise<void> {
     try {
       process.kill(this.pid, 'SIGTERM');
@@ -126,11 +138,23 @@ export class RequestLog {
 }
 
 export async function startEmulatorProcess(flags: EmulatorFlags, logFile: string): Promise<EmulatorProcess> {
-  const args = ['src/emulator/main.ts', '--port', '0', '--start-delay-ms', String(flags.startDelayMs), '--customer-id', flags.customerId, '--customer-secret', flags.customerSecret];
+  const trtc = flags.vendor === 'trtc';
+  const args = trtc
+    ? ['src/emulator/main.ts', '--vendor', 'trtc', '--port', '0', '--start-delay-ms', String(flags.startDelayMs), '--secret-id', flags.secretId ?? 'AKIDbench']
+    : ['src/emulator/main.ts', '--port', '0', '--start-delay-ms', String(flags.startDelayMs), '--customer-id', flags.customerId, '--customer-secret', flags.customerSecret];
   if (flags.qps !== undefined) args.push('--qps', String(flags.qps));
   if (flags.maxConcurrent !== undefined) args.push('--max-concurrent', String(flags.maxConcurrent));
+  // TRTC's secrets travel in the environment, out of `ps` listings.
+  const env = trtc
+    ? {
+        ...process.env,
+        ...(flags.secretKey ? { TRTC_EMULATOR_SECRET_KEY: flags.secretKey } : {}),
+        TRTC_EMULATOR_SDK_SECRET_KEYS: Object.entries(flags.sdkSecretKeys ?? {}).map(([app, key]) => `${app}=${key}`).join(','),
+      }
+    : process.env;
+  const wanted = trtc ? 1 : 2; // TRTC listens on one URL, Agora on a primary and an alternate
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.stderr!.on('data', (c: Buffer) => fs.appendFileSync(logFile, c));
   const lines = readline.createInterface({ input: child.stdout! });
@@ -142,7 +166,7 @@ export async function startEmulatorProcess(flags: EmulatorFlags, logFile: string
       lines.on('line', (line) => {
         const m = /listening on (\S+)/.exec(line);
         if (m) urls.push(m[1]);
-        if (urls.length === 2) {
+        if (urls.length === wanted) {
           clearTimeout(timer);
           resolve();
         }
@@ -152,7 +176,7 @@ export async function startEmulatorProcess(flags: EmulatorFlags, logFile: string
     killTree(child.pid!);
     throw err;
   }
-  const emu = new EmulatorProcess(child.pid!, urls[0], urls[1], flags, exited);
+  const emu = new EmulatorProcess(child.pid!, urls[0], urls[wanted - 1], flags, exited);
   onCleanup('emulator', () => emu.stop());
   return emu;
 }

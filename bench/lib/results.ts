@@ -41,6 +41,8 @@ export function table(title: string, header: string[], rows: Row[]): string {
 
 export interface Report {
   bench: string;
+  /** Which vendor the run spoke to, where a bench has more than one. */
+  provider?: string;
   args: Record<string, unknown>;
   figures: Record<string, unknown>;
   targets: Record<string, { target: string; value: unknown; met: boolean }>;

@@ -21,14 +21,22 @@ export const benchDataDir = path.join(dataDir, 'bench');
 /** 32-character App IDs, recognisable in logs: bench<tag>…0. */
 export const appIdFor = (tag: string): string => `bench${tag}`.padEnd(32, '0').slice(0, 32);
 
+/** Decimal SdkAppIds for TRTC, recognisable in logs: 19 followed by a two-digit tag and zeros. */
+export const sdkAppIdFor = (tag: number): number => 1_900_000_000 + tag * 1_000_000;
+
 export interface RigOptions {
   name: string;
+  /** Which vendor the emulator and the worker's config speak; default agora. */
+  provider?: 'agora' | 'trtc';
+  /** Agora: the worker's App IDs. TRTC: the worker's SdkAppIds (decimal strings). */
   appIds: string[];
+  /** TRTC: further SdkAppIds the emulator knows (their UserSigs verified) but the worker does not serve. */
+  extraAppIds?: string[];
   startDelayMs: number;
   /** Emulator gateway limit per App ID (the vendor's is 10). */
   emulatorQps?: number;
   maxConcurrent?: number;
-  /** agora.maxRequestsPerSecond for the worker; undefined = the product default. */
+  /** agora/trtc.maxRequestsPerSecond for the worker; undefined = the product default. */
   workerQps?: number;
   /** Extra environment for the worker process (e.g. NODE_OPTIONS). */
   workerEnv?: NodeJS.ProcessEnv;
@@ -43,6 +51,8 @@ export interface Rig {
   client: RecordingClient;
   /** The worker's effective configuration (secrets included: never print it). */
   config: WorkerConfig;
+  /** TRTC: SdkAppId → SDK secret key for every app the emulator knows (never print it). */
+  sdkSecretKeys: Record<string, string>;
   taskQueue: string;
 }
 
@@ -58,25 +68,42 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   const server = await startDevServer({ port: 0, uiPort: null, dbFile: null, dynamicConfig: o.dynamicConfig, logFile: path.join(benchDataDir, `temporal-${stamp}.log`) });
   onCleanup('dev server', () => server.stop());
 
-  // A fresh secret per run; it lives only in the emulator's argv and the worker's 0600 config file.
+  // A fresh secret per run; it lives only in the emulator's argv (TRTC: environment) and the worker's 0600 config file.
   const customerSecret = crypto.randomBytes(18).toString('base64url');
+  const trtc = o.provider === 'trtc';
+  const sdkSecretKeys: Record<string, string> = trtc ? Object.fromEntries([...o.appIds, ...(o.extraAppIds ?? [])].map((id) => [id, crypto.randomBytes(16).toString('hex')])) : {};
+  const secretId = 'AKIDbenchaccount';
   const emulator = await startEmulatorProcess(
-    { startDelayMs: o.startDelayMs, qps: o.emulatorQps, maxConcurrent: o.maxConcurrent, customerId: 'bench-customer', customerSecret },
+    { vendor: o.provider, startDelayMs: o.startDelayMs, qps: o.emulatorQps, maxConcurrent: o.maxConcurrent, customerId: 'bench-customer', customerSecret, secretId, secretKey: customerSecret, sdkSecretKeys },
     path.join(benchDataDir, `emulator-${stamp}.log`),
   );
-  progress(`emulator at ${emulator.baseUrl} (start delay ${o.startDelayMs} ms, qps ${o.emulatorQps ?? 10}, max concurrent ${o.maxConcurrent ?? 50})`);
+  progress(`${trtc ? 'TRTC ' : ''}emulator at ${emulator.baseUrl} (start delay ${o.startDelayMs} ms, qps ${o.emulatorQps ?? (trtc ? 20 : 10)}${trtc ? ' per account' : ''}, max concurrent ${o.maxConcurrent ?? (trtc ? 100 : 50)})`);
 
   const taskQueue = `bench-${stamp}`;
+  const storageSecret = crypto.randomBytes(12).toString('hex');
   const raw = {
     temporal: { address: server.address, namespace: server.namespace, taskQueue },
-    agora: {
-      baseUrls: [emulator.baseUrl, emulator.altBaseUrl],
-      customerId: 'bench-customer',
-      customerSecret,
-      apps: Object.fromEntries(o.appIds.map((id) => [id, {}])),
-      ...(o.workerQps !== undefined ? { maxRequestsPerSecond: o.workerQps } : {}),
-      storageProfiles: { default: { vendor: 1, region: 0, bucket: 'bench-bucket', accessKey: 'bench-access-key', secretKey: crypto.randomBytes(12).toString('hex') } },
-    },
+    ...(trtc
+      ? {
+          trtc: {
+            baseUrl: emulator.baseUrl,
+            secretId,
+            secretKey: customerSecret,
+            apps: Object.fromEntries(o.appIds.map((id) => [id, { sdkSecretKey: sdkSecretKeys[id] }])),
+            ...(o.workerQps !== undefined ? { maxRequestsPerSecond: o.workerQps } : {}),
+            storageProfiles: { default: { CloudStorage: { Vendor: 0, Region: 'ap-guangzhou', Bucket: 'bench-1250000000', AccessKey: 'AKIDbenchcos', SecretKey: storageSecret } } },
+          },
+        }
+      : {
+          agora: {
+            baseUrls: [emulator.baseUrl, emulator.altBaseUrl],
+            customerId: 'bench-customer',
+            customerSecret,
+            apps: Object.fromEntries(o.appIds.map((id) => [id, {}])),
+            ...(o.workerQps !== undefined ? { maxRequestsPerSecond: o.workerQps } : {}),
+            storageProfiles: { default: { vendor: 1, region: 0, bucket: 'bench-bucket', accessKey: 'bench-access-key', secretKey: storageSecret } },
+          },
+        }),
   };
   const config = parseWorkerConfig(raw);
   progress('bundling the workflow code…');
@@ -88,9 +115,13 @@ export async function startRig(o: RigOptions): Promise<Rig> {
     await worker.kill('SIGTERM');
     clearTimeout(timer);
   });
-  progress(`worker pid ${worker.pid}, ${o.appIds.length} App ID queue(s), budget ${config.agora!.maxRequestsPerSecond} requests/s per App ID`);
+  progress(
+    trtc
+      ? `worker pid ${worker.pid}, ${o.appIds.length} SdkAppId(s), budget ${config.trtc!.maxRequestsPerSecond} requests/s per account`
+      : `worker pid ${worker.pid}, ${o.appIds.length} App ID queue(s), budget ${config.agora!.maxRequestsPerSecond} requests/s per App ID`,
+  );
 
   const client = await RecordingClient.connect({ address: server.address, namespace: server.namespace, taskQueue });
   onCleanup('client', () => client.close());
-  return { server, emulator, worker, client, config, taskQueue };
+  return { server, emulator, worker, client, config, sdkSecretKeys, taskQueue };
 }
