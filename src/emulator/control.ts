@@ -6,7 +6,7 @@ import type { Store, Task } from './state';
 import type { HostName, Stats } from './stats';
 import { isValidUid } from './validation';
 import type { FaultQueue } from './shared/fault-queue';
-import { answer, controlError, parseControl, type ControlResult } from './shared/control';
+import { answer, controlError, faultRoutes, parseControl, stateRoutes, type ControlResult } from './shared/control';
 
 export interface ControlDeps {
   store: Store;
@@ -74,16 +74,8 @@ export function handleControl(deps: ControlDeps, method: string, path: string, q
   }
 
   if (path === '/__emulator/faults') {
-    if (method === 'GET') return answer(200, { faults: deps.faults.list() });
-    if (method === 'DELETE') {
-      deps.faults.clear();
-      return answer(200, { faults: [] });
-    }
-    if (method === 'POST') {
-      const p = parseControl(faultSchema, body, 'fault');
-      if (!p.ok) return p.result;
-      return answer(201, { fault: deps.faults.add(p.value) });
-    }
+    const r = faultRoutes(method, deps.faults, faultSchema, body);
+    if (r) return r;
   }
 
   if (path === '/__emulator/channels') {
@@ -121,23 +113,8 @@ export function handleControl(deps: ControlDeps, method: string, path: string, q
     return { ...answer(200, { host, downForMs: ms }), after: () => deps.hostDown(host, ms) };
   }
 
-  if (route === 'GET /__emulator/stats') return answer(200, deps.stats.snapshot((appId) => store.liveCount(appId)));
-
-  if (route === 'GET /__emulator/requests') {
-    const raw = query.get('since');
-    const since = raw === null || raw === '' ? 0 : Number(raw);
-    if (!Number.isFinite(since)) return controlError(400, 'must be epoch milliseconds', 'since');
-    return answer(200, { requests: deps.stats.requests(since) });
-  }
-
-  if (route === 'POST /__emulator/reset') {
-    store.reset();
-    deps.faults.clear();
-    deps.stats.reset();
-    deps.limiter.reset();
-    deps.apps.reset();
-    return answer(200, { ok: true });
-  }
+  const shared = stateRoutes(route, query, { ...deps, store });
+  if (shared) return shared;
 
   return answer(404, { message: 'no Route matched with those values' });
 }

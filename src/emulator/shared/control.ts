@@ -56,3 +56,52 @@ export async function serveControl(
   }
   sendJson(res, result.reply.status, result.reply.body);
 }
+
+/** `/__emulator/faults`: list, clear, or queue one fault (validated by the vendor's schema); undefined for other methods. */
+export function faultRoutes<S>(
+  method: string,
+  faults: { list(): unknown[]; clear(): void; add(spec: S): unknown },
+  schema: z.ZodType<S, unknown>,
+  body: unknown,
+): ControlResult | undefined {
+  if (method === 'GET') return answer(200, { faults: faults.list() });
+  if (method === 'DELETE') {
+    faults.clear();
+    return answer(200, { faults: [] });
+  }
+  if (method === 'POST') {
+    const p = parseControl(schema, body, 'fault');
+    if (!p.ok) return p.result;
+    return answer(201, { fault: faults.add(p.value) });
+  }
+  return undefined;
+}
+
+/** What both emulators keep that their control API reads and resets. */
+export interface ControlState {
+  store: { reset(): void; liveCount(caller: string): number };
+  faults: { clear(): void };
+  stats: { snapshot(live: (caller: string) => number): unknown; requests(since: number): unknown[]; reset(): void };
+  limiter: { reset(): void };
+  apps: { reset(): void };
+}
+
+/** `GET /__emulator/stats`, `GET /__emulator/requests?since=`, `POST /__emulator/reset`; undefined for other routes. */
+export function stateRoutes(route: string, query: URLSearchParams, deps: ControlState): ControlResult | undefined {
+  if (route === 'GET /__emulator/stats') return answer(200, deps.stats.snapshot((caller) => deps.store.liveCount(caller)));
+  if (route === 'GET /__emulator/requests') {
+    const raw = query.get('since');
+    const since = raw === null || raw === '' ? 0 : Number(raw);
+    if (!Number.isFinite(since)) return controlError(400, 'must be epoch milliseconds', 'since');
+    return answer(200, { requests: deps.stats.requests(since) });
+  }
+  if (route === 'POST /__emulator/reset') {
+    deps.store.reset();
+    deps.faults.clear();
+    deps.stats.reset();
+    deps.limiter.reset();
+    deps.apps.reset();
+    return answer(200, { ok: true });
+  }
+  return undefined;
+}

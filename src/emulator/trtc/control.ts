@@ -5,7 +5,7 @@ import { trtcFaultSchema, type TrtcFaultSpec } from './faults';
 import type { Task, TrtcStore } from './state';
 import type { TrtcStats } from './stats';
 import type { FaultQueue } from '../shared/fault-queue';
-import { answer, controlError, parseControl, type ControlResult } from '../shared/control';
+import { answer, controlError, faultRoutes, parseControl, stateRoutes, type ControlResult } from '../shared/control';
 import { USER_ID_RE } from './validation';
 
 export interface TrtcControlDeps {
@@ -100,16 +100,8 @@ export function handleTrtcControl(deps: TrtcControlDeps, method: string, path: s
   }
 
   if (path === '/__emulator/faults') {
-    if (method === 'GET') return answer(200, { faults: deps.faults.list() });
-    if (method === 'DELETE') {
-      deps.faults.clear();
-      return answer(200, { faults: [] });
-    }
-    if (method === 'POST') {
-      const p = parseControl(trtcFaultSchema, body, 'fault');
-      if (!p.ok) return p.result;
-      return answer(201, { fault: deps.faults.add(p.value) });
-    }
+    const r = faultRoutes(method, deps.faults, trtcFaultSchema, body);
+    if (r) return r;
   }
 
   if (path === '/__emulator/rooms') {
@@ -139,23 +131,8 @@ export function handleTrtcControl(deps: TrtcControlDeps, method: string, path: s
     return { ...answer(200, { host: 'primary', downForMs: ms }), after: () => deps.hostDown(ms) };
   }
 
-  if (route === 'GET /__emulator/stats') return answer(200, deps.stats.snapshot((id) => store.liveCount(id)));
-
-  if (route === 'GET /__emulator/requests') {
-    const raw = query.get('since');
-    const since = raw === null || raw === '' ? 0 : Number(raw);
-    if (!Number.isFinite(since)) return controlError(400, 'must be epoch milliseconds', 'since');
-    return answer(200, { requests: deps.stats.requests(since) });
-  }
-
-  if (route === 'POST /__emulator/reset') {
-    store.reset();
-    deps.faults.clear();
-    deps.stats.reset();
-    deps.limiter.reset();
-    deps.apps.reset();
-    return answer(200, { ok: true });
-  }
+  const shared = stateRoutes(route, query, { ...deps, store });
+  if (shared) return shared;
 
   return controlError(404, 'no such control route');
 }
