@@ -4,6 +4,7 @@
  * kill the recorder, shows the automatic restart on the backup uid, stops, and prints the segments.
  *
  *   npm run demo [-- --keep] [-- --json] [-- --port 7233 --ui-port 8233]
+ *   npm run demo -- --server stack   (against `npm run stack -- start`: its workers, emulator and profile)
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,25 +17,76 @@ import { createWorkers } from '../src/worker';
 import type { RecordingState } from '../src/workflows/messages';
 import { dataDir, startDevServer } from './lib/dev-server';
 
-const { values: flags } = parseArgs({
+const { values: flags } = (() => {
+  try {
+    return parseDemoArgs();
+  } catch (err) {
+    console.error(`demo: ${(err as Error).message.split('\n')[0]} (see: npm run demo -- --help)`);
+    process.exit(2);
+  }
+})();
+function parseDemoArgs() {
+  return parseArgs({
   options: {
     keep: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     port: { type: 'string', default: '7233' },
     'ui-port': { type: 'string', default: '8233' },
+    server: { type: 'string', default: 'dev' },
     help: { type: 'boolean', default: false },
   },
+  strict: true,
 });
+}
+const USAGE = `usage: npm run demo [-- --keep] [-- --json] [-- --port 7233 --ui-port 8233] [-- --server dev|stack]
+  --server dev    (default) a Temporal dev server, the emulator and a worker started for the demo
+  --server stack  the running native stack (npm run stack -- start): its recording workers and
+                  emulator, reached through its temporal.toml profile`;
 if (flags.help) {
-  console.log('usage: npm run demo [-- --keep] [-- --json] [-- --port 7233 --ui-port 8233]');
+  console.log(USAGE);
   process.exit(0);
+}
+if (flags.server !== 'dev' && flags.server !== 'stack') {
+  console.error(`demo: --server: must be dev or stack, got '${flags.server}'`);
+  process.exit(2);
 }
 const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
 
 const APP_ID = '0123456789abcdef0123456789abcdef';
 
+/** The demo's parts: started here (dev), or those of the running stack. */
+interface Parts {
+  client: RecordingClient;
+  emulatorUrl: string;
+  uiUrl?: string;
+  cleanup(): Promise<void>;
+}
+
+async function stackParts(): Promise<Parts> {
+  const { readState, stackProfileEnv, alive } = await import('./lib/stack');
+  const state = readState();
+  if (!state || !state.procs.some((p) => p.name === 'temporal-frontend' && alive(p))) throw new Error('the stack is not running: npm run stack -- start');
+  if (!state.emulator || !state.procs.some((p) => p.name === 'emulator' && alive(p))) throw new Error('the stack runs no Agora emulator: npm run stack -- start --agora emulator');
+  if (!state.procs.some((p) => p.name.startsWith('recording-worker') && alive(p))) throw new Error('the stack runs no recording worker: npm run stack -- start --workers 2');
+  // Through the stack's profile, as any Temporal tool would connect (TLS included when it has it).
+  Object.assign(process.env, stackProfileEnv());
+  const client = await RecordingClient.connect({ taskQueue: state.taskQueue });
+  say(`Stack: Temporal ${state.versions.temporalServer} on PostgreSQL ${state.versions.postgres} at 127.0.0.1:${state.ports.grpc.frontend}; ${state.procs.filter((p) => p.name.startsWith('recording-worker')).length} worker process(es); emulator ${state.emulator.baseUrl}`);
+  return { client, emulatorUrl: state.emulator.baseUrl, uiUrl: state.ui && 'url' in state.ui ? state.ui.url : undefined, cleanup: () => client.close() };
+}
+
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const parts = flags.server === 'stack' ? await stackParts() : await devParts();
+  const { client, emulatorUrl } = parts;
+  try {
+    await demo(client, emulatorUrl, parts.uiUrl);
+  } finally {
+    await parts.cleanup();
+  }
+}
+
+async function devParts(): Promise<Parts> {
   say('Starting the Temporal dev server (first run builds the Temporal CLI)...');
   const server = await startDevServer({ port: Number(flags.port), uiPort: Number(flags['ui-port']), dbFile: path.join(dataDir, 'demo.db') });
   const emulator = await startEmulator({ startDelayMs: 2_000 });
@@ -63,9 +115,14 @@ async function main(): Promise<void> {
     await emulator.close();
     await server.stop();
   };
+  return { client, emulatorUrl: emulator.baseUrl, uiUrl: server.uiUrl, cleanup };
+}
 
-  try {
+async function demo(client: RecordingClient, emulatorUrl: string, uiUrl: string | undefined): Promise<void> {
+  {
     const recordingId = `demo-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    // Its own channel, so the orphan count is this recording's even on an emulator others share (the stack's).
+    const channel = `demo_class_${Date.now().toString(36)}`;
     // Spec timings scaled down so the demo takes seconds; production runs on the defaults.
     const timings = {
       firstQueryDelayMs: 2_000,
@@ -74,8 +131,8 @@ async function main(): Promise<void> {
       monitorIntervalMs: 5_000,
       notFoundConfirmDelaysMs: [1_000, 1_000, 1_000],
     };
-    await client.startRecording({ recordingId, appId: APP_ID, channel: 'demo_class_101', mode: 'mix', timings });
-    const uiLink = `${server.uiUrl}/namespaces/default/workflows/recording-${recordingId}`;
+    await client.startRecording({ recordingId, appId: APP_ID, channel, mode: 'mix', timings });
+    const uiLink = uiUrl ? `${uiUrl}/namespaces/default/workflows/recording-${recordingId}` : `(no Web UI) workflow recording-${recordingId}`;
     say(`Started recording ${recordingId}: ${uiLink}`);
 
     let state = await waitFor(client, recordingId, (s) => s.phase === 'recording');
@@ -83,14 +140,14 @@ async function main(): Promise<void> {
     say(`Recording: sid ${first.sid} on the primary uid ${first.uid} (status ${state.lastStatus})`);
 
     say(`The emulator now kills recorder ${first.sid}...`);
-    await fetch(`${emulator.baseUrl}/__emulator/tasks/${first.sid}/exit`, { method: 'POST' });
+    await fetch(`${emulatorUrl}/__emulator/tasks/${first.sid}/exit`, { method: 'POST' });
     state = await waitFor(client, recordingId, (s) => s.segments.length >= 2 && s.phase === 'recording', 60_000);
     const second = state.segments[state.segments.length - 1];
     say(`Detected (${first.endReason ?? state.segments[0].endReason}) and restarted: sid ${second.sid} on the backup uid ${second.uid}`);
 
     const summary = await client.stopRecording(recordingId, { reason: 'demo finished' });
-    const tasks = (await (await fetch(`${emulator.baseUrl}/__emulator/tasks`)).json()) as { tasks: Array<{ live: boolean }> };
-    const orphans = tasks.tasks.filter((t) => t.live).length;
+    const tasks = (await (await fetch(`${emulatorUrl}/__emulator/tasks`)).json()) as { tasks: Array<{ live: boolean; cname: string }> };
+    const orphans = tasks.tasks.filter((t) => t.live && t.cname === channel).length;
     say('\nSegments:');
     for (const s of summary!.segments) {
       say(`  #${s.index} uid ${s.uid} sid ${s.sid} ${s.confirmedAt ? 'confirmed' : 'unconfirmed'} ${s.startedAt} → ${s.endedAt}: ${s.endReason}; files ${s.files.join(', ') || '-'}`);
@@ -103,8 +160,6 @@ async function main(): Promise<void> {
       say('\n--keep: everything stays up; browse the Web UI, press Ctrl-C to stop.');
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
-  } finally {
-    await cleanup();
   }
 }
 
