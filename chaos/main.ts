@@ -9,23 +9,31 @@ import { Rig } from './rig';
 import { runScenario, type CaseResult, type Scenario } from './scenario';
 import { report, type Row } from './report';
 import { serverRestart } from './scenarios/server-restart';
+import { stackFaults } from './scenarios/stack-faults';
 import { stopRace } from './scenarios/stop-race';
 import { updateRace } from './scenarios/update-race';
 import { vendorFaults } from './scenarios/vendor-faults';
 import { workerKill } from './scenarios/worker-kill';
 
-const SCENARIOS: Scenario[] = [workerKill, serverRestart, stopRace, updateRace, vendorFaults];
+const DEV_SCENARIOS: Scenario[] = [workerKill, serverRestart, stopRace, updateRace, vendorFaults];
+/** On the stack: its own faults by default; every dev scenario but server-restart can be picked with --only. */
+const STACK_SCENARIOS: Scenario[] = [stackFaults, workerKill, stopRace, updateRace, vendorFaults];
 
-const USAGE = `usage: npx tsx chaos/main.ts [--runs N] [--only <scenario>[/<case>],...] [--json] [--verbose]
+const USAGE = `usage: npx tsx chaos/main.ts [--server dev|stack] [--runs N] [--only <scenario>[/<case>],...] [--json] [--verbose]
+  --server S   dev (default): a dev server the suite starts; stack: the running native stack
+               (npm run stack -- start), where the default selection is stack-faults
   --runs N     repetitions of every scenario (default 5)
   --only X     comma-separated scenarios or scenario/case names, e.g. worker-kill,vendor-faults/hang
   --json       end with one JSON line: {"passed","failed","rows":[…]} (progress goes to stderr)
   --verbose    print every run's problems as it finishes
-scenarios: ${SCENARIOS.map((s) => `${s.name} (${s.cases.map((c) => c.name).join(', ')})`).join('; ')}`;
+scenarios (dev): ${DEV_SCENARIOS.map((s) => `${s.name} (${s.cases.map((c) => c.name).join(', ')})`).join('; ')}
+scenarios (stack): ${stackFaults.name} (${stackFaults.cases.map((c) => c.name).join(', ')}), and the dev ones but server-restart`;
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
+function parseChaosArgs() {
+  return parseArgs({
+    strict: true,
     options: {
+      server: { type: 'string', default: 'dev' },
       runs: { type: 'string', default: '5' },
       only: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -33,10 +41,27 @@ async function main(): Promise<number> {
       help: { type: 'boolean', default: false },
     },
   });
+}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseChaosArgs();
+  } catch (err) {
+    console.error(`chaos: ${(err as Error).message.split('\n')[0]} (see: npx tsx chaos/main.ts --help)`);
+    return 2;
+  }
+  const { values } = parsed;
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
+  if (values.server !== 'dev' && values.server !== 'stack') {
+    console.error(`--server: must be dev or stack, got ${values.server}`);
+    return 2;
+  }
+  const server = values.server;
+  const SCENARIOS = server === 'stack' ? STACK_SCENARIOS : DEV_SCENARIOS;
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) {
     console.error(`--runs: must be a positive integer, got ${values.runs}\n${USAGE}`);
@@ -49,7 +74,8 @@ async function main(): Promise<number> {
     console.error(`--only: unknown ${unknown.join(', ')}\n${USAGE}`);
     return 2;
   }
-  const only = (name: string) => filters.length === 0 || filters.some((f) => name === f || name.startsWith(`${f}/`));
+  const defaults = server === 'stack' ? [stackFaults.name] : SCENARIOS.map((sc) => sc.name);
+  const only = (name: string) => (filters.length === 0 ? defaults.some((d) => name.startsWith(`${d}/`)) : filters.some((f) => name === f || name.startsWith(`${f}/`)));
   const say = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
 
   const started = Date.now();
@@ -80,7 +106,7 @@ async function main(): Promise<number> {
   };
 
   try {
-    rig = await Rig.start(say);
+    rig = await Rig.start(say, server);
     for (const s of SCENARIOS) {
       if (!s.cases.some((c) => only(`${s.name}/${c.name}`))) continue;
       for (let run = 1; run <= runs && !interrupted; run++) {

@@ -13,6 +13,7 @@ import { dataDir, startDevServer, type DevServer } from '../scripts/lib/dev-serv
 import { bundleWorkflows } from '../scripts/lib/worker-process';
 import { startWorkerProcess, type WorkerProcess } from '../scripts/lib/worker-process';
 import type { TaskView } from '../src/emulator/control';
+import { StackControl, stackProfileEnv } from '../scripts/lib/stack';
 
 export const APP_ID = 'c0ffee00c0ffee00c0ffee00c0ffee00';
 const STORAGE = { vendor: 1, region: 0, bucket: 'chaos-bucket', accessKey: 'chaos-access-key', secretKey: 'chaos-secret-key' };
@@ -65,8 +66,14 @@ export interface Tracked {
 
 export const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Where the rig's Temporal runs: its own dev server, or the running native stack (npm run stack). */
+export type ServerKind = 'dev' | 'stack';
+
 export class Rig {
   server!: DevServer;
+  /** With --server stack: handles to kill and restart the cluster's processes and PostgreSQL. */
+  stack?: StackControl;
+  private address = '';
   emulator!: RunningEmulator;
   client!: RecordingClient;
   private bundlePath!: string;
@@ -81,10 +88,10 @@ export class Rig {
   readonly notes: string[] = [];
   readonly runTag = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(4, 14);
 
-  static async start(log: (line: string) => void): Promise<Rig> {
+  static async start(log: (line: string) => void, kind: ServerKind = 'dev'): Promise<Rig> {
     const rig = new Rig();
     try {
-      await rig.boot(log);
+      await rig.boot(log, kind);
     } catch (err) {
       await rig.close();
       throw err;
@@ -92,24 +99,33 @@ export class Rig {
     return rig;
   }
 
-  private async boot(log: (line: string) => void): Promise<void> {
+  private async boot(log: (line: string) => void, kind: ServerKind): Promise<void> {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     fs.mkdirSync(chaosDir, { recursive: true });
-    this.dbFile = path.join(chaosDir, `temporal-${this.runTag}.db`);
-    log(`starting the Temporal dev server on ${path.relative(process.cwd(), this.dbFile)}`);
-    this.server = await startDevServer({ port: 0, uiPort: null, dbFile: this.dbFile, logFile: path.join(chaosDir, `temporal-${this.runTag}.log`) });
-    this.port = this.server.port;
+    if (kind === 'stack') {
+      this.stack = StackControl.load();
+      this.address = this.stack.address;
+      // The client and the workers connect through the stack's profile (TLS included when it has it).
+      Object.assign(process.env, stackProfileEnv());
+      log(`using the running stack: Temporal ${this.stack.state.versions.temporalServer} on PostgreSQL ${this.stack.state.versions.postgres} at ${this.address}`);
+    } else {
+      this.dbFile = path.join(chaosDir, `temporal-${this.runTag}.db`);
+      log(`starting the Temporal dev server on ${path.relative(process.cwd(), this.dbFile)}`);
+      this.server = await startDevServer({ port: 0, uiPort: null, dbFile: this.dbFile, logFile: path.join(chaosDir, `temporal-${this.runTag}.log`) });
+      this.port = this.server.port;
+      this.address = this.server.address;
+    }
     this.emulator = await startEmulator({ startDelayMs: 1_500, qps: 20 });
     log(`emulator at ${this.emulator.baseUrl} (alternate ${this.emulator.altBaseUrl}); bundling workflows`);
     this.bundlePath = await bundleWorkflows(path.join(chaosDir, 'workflow-bundle.js'));
-    this.client = await RecordingClient.connect({ address: this.server.address, taskQueue: 'chaos-recordings' });
+    this.client = await RecordingClient.connect({ ...(this.stack ? {} : { address: this.address }), taskQueue: 'chaos-recordings' });
     await Promise.all([this.spawnInto(0), this.spawnInto(1)]);
     log(`two worker processes up (pids ${this.workers.map((w) => w!.pid).join(', ')})`);
   }
 
   private workerConfig() {
     return {
-      temporal: { address: this.server.address, taskQueue: 'chaos-recordings' },
+      temporal: { ...(this.stack ? {} : { address: this.address }), taskQueue: 'chaos-recordings' },
       agora: {
         baseUrls: [this.emulator.baseUrl, this.emulator.altBaseUrl],
         customerId: this.emulator.options.customerId,
@@ -127,7 +143,13 @@ export class Rig {
 
   private async spawnInto(slot: number): Promise<WorkerProcess> {
     const name = `w${slot}-${++this.spawned}`;
-    const p = startWorkerProcess({ name, config: this.workerConfig(), bundlePath: this.bundlePath, logFile: path.join(chaosDir, `worker-${this.runTag}-${name}.log`) });
+    const p = startWorkerProcess({
+      name,
+      config: this.workerConfig(),
+      bundlePath: this.bundlePath,
+      logFile: path.join(chaosDir, `worker-${this.runTag}-${name}.log`),
+      ...(this.stack ? { env: stackProfileEnv() } : {}),
+    });
     this.spawning.add(p);
     try {
       const w = await p;
@@ -167,6 +189,7 @@ export class Rig {
 
   /** Stops the dev server and starts it again on the same port and db file; workflows survive in the db. */
   async restartServer(downMs: number): Promise<void> {
+    if (this.stack) throw new Error('server-restart restarts a dev server; on the stack see the stack-faults scenarios');
     await this.server.stop();
     await pause(downMs);
     this.server = await startDevServer({ port: this.port, uiPort: null, dbFile: this.dbFile, logFile: path.join(chaosDir, `temporal-${this.runTag}.log`) });
@@ -293,6 +316,7 @@ export class Rig {
     await Promise.allSettled(this.workers.map((w) => w?.kill('SIGKILL')));
     await this.client?.close().catch(() => undefined);
     await this.emulator?.close().catch(() => undefined);
+    // The stack is the user's: it stays up (every service the scenarios stopped was started again).
     await this.server?.stop().catch(() => undefined);
   }
 }

@@ -16,6 +16,8 @@
  * Errors name the setting to fix (the variable, or the profile key and its file), never a secret.
  */
 import fs from 'node:fs';
+import net from 'node:net';
+import tls from 'node:tls';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile } from '@temporalio/envconfig';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
@@ -179,19 +181,69 @@ export function resolveConnection(req: ConnectionRequest = {}): TemporalConnecti
   };
 }
 
+/**
+ * gRPC reports a refused handshake only as "failed to connect": a plain TLS handshake with the same
+ * settings tells why (the server's alert, or what the client disliked). undefined = it went through.
+ */
+export async function probeTls(s: TemporalConnectionSettings, timeoutMs = 3_000): Promise<string | undefined> {
+  const t = s.connectionOptions.tls;
+  if (!t) return undefined;
+  const cfg = typeof t === 'object' ? t : {};
+  const [host, portText] = splitAddress(s.address);
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (v: string | undefined) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(v);
+    };
+    const socket = tls.connect({
+      host,
+      port: Number(portText),
+      servername: cfg.serverNameOverride ?? (net.isIP(host) ? undefined : host),
+      ca: cfg.serverRootCACertificate ? Buffer.from(cfg.serverRootCACertificate) : undefined,
+      cert: cfg.clientCertPair ? Buffer.from(cfg.clientCertPair.crt) : undefined,
+      key: cfg.clientCertPair ? Buffer.from(cfg.clientCertPair.key) : undefined,
+      ALPNProtocols: ['h2'],
+    });
+    // With TLS 1.3 the server judges the client certificate after the client's handshake is done: wait for its alert.
+    socket.once('secureConnect', () => setTimeout(() => done(undefined), 500));
+    socket.once('error', (e: NodeJS.ErrnoException) => {
+      // Not reachable at all is no TLS matter: leave the gRPC error as it is.
+      if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET'].includes(e.code ?? '')) return done(undefined);
+      // OpenSSL's "…:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:…" → the reason alone.
+      done(/SSL routines:[^:]*:([^:]+):/.exec(e.message)?.[1] ?? e.message.split('\n')[0]);
+    });
+    socket.once('close', () => done(settled ? undefined : 'the server closed the connection during the TLS handshake'));
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+  });
+}
+
+function splitAddress(address: string): [string, string] {
+  const i = address.lastIndexOf(':');
+  return i > 0 ? [address.slice(0, i).replace(/^\[|\]$/g, ''), address.slice(i + 1)] : [address, '7233'];
+}
+
 /** Turns a failed connect into one line that names the settings to check. */
-export function explainConnectError(s: TemporalConnectionSettings, err: unknown): TemporalConnectionError {
+export async function explainConnectErrorProbed(s: TemporalConnectionSettings, err: unknown): Promise<TemporalConnectionError> {
+  const why = await probeTls(s).catch(() => undefined);
+  return explainConnectError(s, err, why);
+}
+
+export function explainConnectError(s: TemporalConnectionSettings, err: unknown, tlsProbe?: string): TemporalConnectionError {
   const raw = err instanceof Error ? err.message : String(err);
-  const first = raw.split('\n')[0];
-  const lower = raw.toLowerCase();
+  const first = tlsProbe ? `TLS handshake failed: ${tlsProbe}` : raw.split('\n')[0];
+  const lower = `${raw} ${tlsProbe ?? ''}`.toLowerCase();
   const tls = s.connectionOptions.tls;
   let hint = '';
   if (/certificate|handshake|tls|ssl|alert|x509|unknown ca|bad cert/.test(lower)) {
     if (!tls) {
       hint = `; the server seems to want TLS: set TEMPORAL_TLS=true or tls in the profile (address from ${s.sources.address})`;
-    } else if (/unknown ca|bad certificate|certificate required|alert|peer|client/.test(lower) && s.sources.clientCert) {
+    } else if (/unknown ca|bad certificate|certificate required|alert/.test(lower) && s.sources.clientCert) {
       hint = `; the server refused the client certificate from ${s.sources.clientCert} (key from ${s.sources.clientKey})`;
-    } else if (!s.sources.clientCert && /certificate required|alert number 116|handshake/.test(lower)) {
+    } else if (!s.sources.clientCert && /certificate required|alert number 116/.test(lower)) {
       hint = `; the server requires a client certificate: set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH, or tls.client_cert_path and tls.client_key_path in the profile`;
     } else {
       hint = `; check the server CA from ${s.sources.serverCa ?? 'the system roots (set TEMPORAL_TLS_SERVER_CA_CERT_PATH or tls.server_ca_cert_path)'} and the server name`;
@@ -214,7 +266,7 @@ export async function connectClient(s: TemporalConnectionSettings, extra: Partia
     await conn.workflowService.getSystemInfo({});
     return conn;
   } catch (err) {
-    throw explainConnectError(s, err);
+    throw await explainConnectErrorProbed(s, err);
   }
 }
 
@@ -223,7 +275,7 @@ export async function connectWorker(s: TemporalConnectionSettings): Promise<Nati
   try {
     return await NativeConnection.connect(s.connectionOptions);
   } catch (err) {
-    throw explainConnectError(s, err);
+    throw await explainConnectErrorProbed(s, err);
   }
 }
 
