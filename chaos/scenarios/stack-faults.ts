@@ -85,6 +85,7 @@ const cases: ChaosCase[] = [
       await pause(PG_DOWN_MS);
       stack.startPostgres();
       const back = Date.now();
+      ctx.rig.notes.push(`postgres-down: PostgreSQL stopped (immediate) for ${PG_DOWN_MS / 1000} s with a start in flight; back at ${new Date(back).toISOString()}`);
       const t = ctx.track(await late, endedStopped());
       await ctx.rig.waitState(t.recordingId, (s) => s.phase === 'recording', 'recording after the outage', 120_000);
       await finish(ctx, [...recs, t], back, 4200);
@@ -149,6 +150,12 @@ const cases: ChaosCase[] = [
       calling = false;
       await Promise.all([backend, cli]);
       await Promise.all(calls);
+      const b = recs[0].updates.slice(1);
+      const c = recs[1].updates.slice(1);
+      ctx.rig.notes.push(
+        `frontend-restart: backend ${b.filter((u) => u.result).length}/${b.length} updates answered through the restart (client retries); ` +
+          `CLI ${c.filter((u) => u.result).length}/${c.length} ok, ${c.filter((u) => u.rejected).length} failed loudly while the frontend was down`,
+      );
       // After the restart both paths must work: a final update through each, then stop.
       await waitMonitored(ctx.rig, recs, back);
       await ctx.rig.update(recs[0], ['4501']);
