@@ -132,6 +132,12 @@ describe('npm run stack', () => {
     expect(none.stderr.trim().split('\n')).toHaveLength(1);
     expect(none.stderr).toMatch(/requires a client certificate: set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH/);
 
+    // Plaintext against the mTLS frontend: refused, in one line, naming where the address came from.
+    const plain = await cli(['list'], { TEMPORAL_ADDRESS: '127.0.0.1:27233' });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr.trim().split('\n')).toHaveLength(1);
+    expect(plain.stderr).toMatch(/^error: cannot connect to Temporal at 127\.0\.0\.1:27233: .*TEMPORAL_ADDRESS/);
+
     const configFile = path.join(certDir, 'worker.json');
     fs.writeFileSync(configFile, JSON.stringify({ temporal: { taskQueue: 'rogue' }, agora: { baseUrls: ['http://127.0.0.1:9'], customerId: 'x', customerSecret: 'y', apps: { a1: {} } } }));
     const worker = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], { cwd: root, env: { ...process.env, ...rogue, RECORDING_CONFIG: configFile }, stdio: ['ignore', 'pipe', 'pipe'] });
