@@ -316,7 +316,11 @@ export class Rig {
     await Promise.allSettled(this.workers.map((w) => w?.kill('SIGKILL')));
     await this.client?.close().catch(() => undefined);
     await this.emulator?.close().catch(() => undefined);
-    // The stack is the user's: it stays up (every service the scenarios stopped was started again).
+    // The stack is the user's: it stays up, and whatever an interrupted fault left stopped is started again.
+    if (this.stack) {
+      const restored = await this.stack.restore().catch((err) => [`restore failed: ${(err as Error).message}`]);
+      if (restored.length) this.notes.push(`stack: started again after the run: ${restored.join(', ')}`);
+    }
     await this.server?.stop().catch(() => undefined);
   }
 }

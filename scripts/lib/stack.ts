@@ -125,20 +125,31 @@ export function alive(p: Pick<ProcRecord, 'pid' | 'match'>): boolean {
 
 export async function killProc(p: ProcRecord, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
   if (!alive(p)) return;
-  try {
-    process.kill(p.pid, signal);
-  } catch {
-    return;
-  }
+  // Each process was started as the leader of its own process group: signal the group, so a
+  // child it has (a wrapper's node process) goes with it.
+  const signalGroup = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-p.pid, sig);
+    } catch {
+      try {
+        process.kill(p.pid, sig);
+      } catch {
+        // gone
+      }
+    }
+  };
+  signalGroup(signal);
   const deadline = Date.now() + graceMs;
   while (alive(p) && Date.now() < deadline) await sleep(100);
   if (alive(p)) {
-    try {
-      process.kill(p.pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
+    signalGroup('SIGKILL');
     while (alive(p)) await sleep(50);
+  }
+  // Whatever of the group outlived its leader.
+  try {
+    process.kill(-p.pid, 'SIGKILL');
+  } catch {
+    // none left
   }
 }
 
@@ -687,8 +698,8 @@ async function startRecordingWorkers(state: StackState, o: StartOptions, log: Lo
     const customerSecret = crypto.randomBytes(18).toString('base64url');
     const emu = spawnDetached(
       'emulator',
-      path.join(repoRoot, 'node_modules', '.bin', 'tsx'),
-      ['src/emulator/main.ts', '--port', String(state.ports.emulator), '--alt-port', String(state.ports.emulator + 1), '--customer-id', 'stack-customer', '--customer-secret', customerSecret, '--start-delay-ms', '3000'],
+      process.execPath,
+      ['--import', 'tsx', 'src/emulator/main.ts', '--port', String(state.ports.emulator), '--alt-port', String(state.ports.emulator + 1), '--customer-id', 'stack-customer', '--customer-secret', customerSecret, '--start-delay-ms', '3000'],
       'src/emulator/main.ts',
     );
     await waitPort(emu, state.ports.emulator + 1, 30_000);
@@ -871,6 +882,22 @@ export class StackControl {
 
   startPostgres(): void {
     pgStart(this.pgBin, this.state.ports.postgres);
+  }
+
+  /** Starts again whatever a fault left stopped (an interrupted chaos run must not leave the stack broken). */
+  async restore(): Promise<string[]> {
+    const restored: string[] = [];
+    if (!pgPid()) {
+      this.startPostgres();
+      restored.push('postgres');
+    }
+    for (const svc of SERVICES) {
+      if (!alive(this.proc(svc))) {
+        await this.startService(svc);
+        restored.push(svc);
+      }
+    }
+    return restored;
   }
 
   /** pids of the server's processes and PostgreSQL's postmaster, for CPU/RSS sampling. */
