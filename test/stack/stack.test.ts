@@ -58,7 +58,8 @@ beforeAll(async () => {
   const started = await stack('start', '--tls-dir', certDir, '--workers', '1', '--no-ui', '--port-base', PORT_BASE, '--json');
   const s = state();
   pids = [...s.procs.map((p) => p.pid), Number(fs.readFileSync(path.join(stackDir, 'pg', 'data', 'postmaster.pid'), 'utf8').split('\n')[0])];
-  process.stderr.write(`stack test: tools ${s.timings.builtTools ? 'built' : 'reused'} (${s.timings.toolsMs} ms), start ${s.timings.startMs} ms\n${started.stdout.split('\n').slice(-2).join('')}\n`.slice(0, 400));
+  expect(JSON.parse(started.stdout.trim().split('\n').pop()!).tlsDir).toBe(certDir);
+  process.stderr.write(`stack test: Go tools ${s.timings.builtTools ? 'built' : 'reused'} (${s.timings.toolsMs} ms), cluster start ${s.timings.startMs} ms\n`);
 }, 1_500_000);
 
 afterAll(async () => {
