@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // test/stack runs a real cluster on PostgreSQL: npm run test:stack (jest.stack.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/stack/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
   },

@@ -35,9 +35,11 @@ export async function run(argv: string[]): Promise<void> {
       'ramp-utilization': { type: 'string', default: '1' },
       'ramp-max': { type: 'string', default: '5' },
       'worker-heap-mib': { type: 'string' },
+      server: { type: 'string', default: 'dev' },
       json: { type: 'boolean', default: false },
     },
   });
+  if (f.server !== 'dev' && f.server !== 'stack') throw new Error(`--server: must be dev or stack, got ${f.server}`);
   const n = Number(f.n);
   const appCount = Number(f.apps);
   const steadyMs = Number(f['steady-min']) * 60_000;
@@ -55,12 +57,17 @@ export async function run(argv: string[]): Promise<void> {
     appIds: apps,
     startDelayMs,
     maxConcurrent: perApp + 50,
+    server: f.server as 'dev' | 'stack',
     workerQps: f.qps === undefined ? undefined : Number(f.qps),
     // A smaller V8 heap also shrinks the SDK's default workflow cache (≈ (heap − 200 MiB) · 600 / 1024).
     workerEnv: f['worker-heap-mib'] ? { NODE_OPTIONS: `--max-old-space-size=${Number(f['worker-heap-mib'])}` } : undefined,
   });
   const budget = rig.config.agora!.maxRequestsPerSecond;
-  const samplers = [new ProcSampler('worker', rig.worker.pid), new ProcSampler('dev server', rig.server.pid), new ProcSampler('emulator', rig.emulator.pid)].map((s) => s.start());
+  const samplers = [
+    new ProcSampler('worker', rig.worker.pid),
+    ...Object.entries(rig.serverPids).map(([name, pid]) => new ProcSampler(name, pid)),
+    new ProcSampler('emulator', rig.emulator.pid),
+  ].map((s) => s.start());
   const loads: number[][] = [];
   const loadTimer = setInterval(() => loads.push(loadavg()), 10_000);
   const reqLog = new RequestLog(rig.emulator).follow(20_000);
@@ -187,7 +194,7 @@ export async function run(argv: string[]): Promise<void> {
   finish(
     {
       bench: 'scale',
-      args: { n, apps: appCount, steadyMin: steadyMs / 60_000, intervalMs, startDelayMs, qps: budget, rampUtilization: utilization, workerHeapMiB: f['worker-heap-mib'] ?? null },
+      args: { server: f.server, n, apps: appCount, steadyMin: steadyMs / 60_000, intervalMs, startDelayMs, qps: budget, rampUtilization: utilization, workerHeapMiB: f['worker-heap-mib'] ?? null },
       figures,
       targets: {
         '429s at the emulator': { target: '0', value: total429, met: total429 === 0 },

@@ -13,6 +13,7 @@ import type { Timings } from '../src/contract/timings';
 import { dataDir, startDevServer, type DevServer } from '../scripts/lib/dev-server';
 import { bundleWorkflows } from '../scripts/lib/worker-process';
 import { startWorkerProcess, type WorkerProcess } from '../scripts/lib/worker-process';
+import { StackControl, stackProfileEnv } from '../scripts/lib/stack';
 import { startVendor, type ChaosProvider, type EmulatorTask, type RequestSeen, type VendorSide } from './vendors';
 
 export type { EmulatorTask };
@@ -61,8 +62,14 @@ export interface Tracked {
 
 export const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Where the rig's Temporal runs: its own dev server, or the running native stack (npm run stack). */
+export type ServerKind = 'dev' | 'stack';
+
 export class Rig {
   server!: DevServer;
+  /** With --server stack: handles to kill and restart the cluster's processes and PostgreSQL. */
+  stack?: StackControl;
+  private address = '';
   vendor!: VendorSide;
   client!: RecordingClient;
   private bundlePath!: string;
@@ -77,10 +84,10 @@ export class Rig {
   readonly notes: string[] = [];
   readonly runTag = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(4, 14);
 
-  static async start(log: (line: string) => void, provider: ChaosProvider = 'agora'): Promise<Rig> {
+  static async start(log: (line: string) => void, kind: ServerKind = 'dev', provider: ChaosProvider = 'agora'): Promise<Rig> {
     const rig = new Rig();
     try {
-      await rig.boot(log, provider);
+      await rig.boot(log, kind, provider);
     } catch (err) {
       await rig.close();
       throw err;
@@ -92,30 +99,45 @@ export class Rig {
     return this.vendor.provider;
   }
 
-  private async boot(log: (line: string) => void, provider: ChaosProvider): Promise<void> {
+  private async boot(log: (line: string) => void, kind: ServerKind, provider: ChaosProvider): Promise<void> {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     fs.mkdirSync(chaosDir, { recursive: true });
-    this.dbFile = path.join(chaosDir, `temporal-${this.runTag}.db`);
-    log(`starting the Temporal dev server on ${path.relative(process.cwd(), this.dbFile)}`);
-    this.server = await startDevServer({ port: 0, uiPort: null, dbFile: this.dbFile, logFile: path.join(chaosDir, `temporal-${this.runTag}.log`) });
-    this.port = this.server.port;
+    if (kind === 'stack') {
+      this.stack = StackControl.load();
+      this.address = this.stack.address;
+      // The client and the workers connect through the stack's profile (TLS included when it has it).
+      Object.assign(process.env, stackProfileEnv());
+      log(`using the running stack: Temporal ${this.stack.state.versions.temporalServer} on PostgreSQL ${this.stack.state.versions.postgres} at ${this.address}`);
+    } else {
+      this.dbFile = path.join(chaosDir, `temporal-${this.runTag}.db`);
+      log(`starting the Temporal dev server on ${path.relative(process.cwd(), this.dbFile)}`);
+      this.server = await startDevServer({ port: 0, uiPort: null, dbFile: this.dbFile, logFile: path.join(chaosDir, `temporal-${this.runTag}.log`) });
+      this.port = this.server.port;
+      this.address = this.server.address;
+    }
     this.vendor = await startVendor(provider);
     log(`${this.vendor.describe}; bundling workflows`);
     this.bundlePath = await bundleWorkflows(path.join(chaosDir, 'workflow-bundle.js'));
-    this.client = await RecordingClient.connect({ address: this.server.address, taskQueue: 'chaos-recordings' });
+    this.client = await RecordingClient.connect({ ...(this.stack ? {} : { address: this.address }), taskQueue: 'chaos-recordings' });
     await Promise.all([this.spawnInto(0), this.spawnInto(1)]);
     log(`two worker processes up (pids ${this.workers.map((w) => w!.pid).join(', ')})`);
   }
 
   private workerConfig() {
-    return { temporal: { address: this.server.address, taskQueue: 'chaos-recordings' }, ...this.vendor.workerSection() };
+    return { temporal: { ...(this.stack ? {} : { address: this.address }), taskQueue: 'chaos-recordings' }, ...this.vendor.workerSection() };
   }
 
   // ---------------------------------------------------------------- workers
 
   private async spawnInto(slot: number): Promise<WorkerProcess> {
     const name = `w${slot}-${++this.spawned}`;
-    const p = startWorkerProcess({ name, config: this.workerConfig(), bundlePath: this.bundlePath, logFile: path.join(chaosDir, `worker-${this.runTag}-${name}.log`) });
+    const p = startWorkerProcess({
+      name,
+      config: this.workerConfig(),
+      bundlePath: this.bundlePath,
+      logFile: path.join(chaosDir, `worker-${this.runTag}-${name}.log`),
+      ...(this.stack ? { env: stackProfileEnv() } : {}),
+    });
     this.spawning.add(p);
     try {
       const w = await p;
@@ -155,6 +177,7 @@ export class Rig {
 
   /** Stops the dev server and starts it again on the same port and db file; workflows survive in the db. */
   async restartServer(downMs: number): Promise<void> {
+    if (this.stack) throw new Error('server-restart restarts a dev server; on the stack see the stack-faults scenarios');
     await this.server.stop();
     await pause(downMs);
     this.server = await startDevServer({ port: this.port, uiPort: null, dbFile: this.dbFile, logFile: path.join(chaosDir, `temporal-${this.runTag}.log`) });
@@ -277,6 +300,11 @@ export class Rig {
     await Promise.allSettled(this.workers.map((w) => w?.kill('SIGKILL')));
     await this.client?.close().catch(() => undefined);
     await this.vendor?.close().catch(() => undefined);
+    // The stack is the user's: it stays up, and whatever an interrupted fault left stopped is started again.
+    if (this.stack) {
+      const restored = await this.stack.restore().catch((err) => [`restore failed: ${(err as Error).message}`]);
+      if (restored.length) this.notes.push(`stack: started again after the run: ${restored.join(', ')}`);
+    }
     await this.server?.stop().catch(() => undefined);
   }
 }

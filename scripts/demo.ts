@@ -5,6 +5,7 @@
  * on the other identity, stops, and prints the segments.
  *
  *   npm run demo [-- --provider agora|trtc] [-- --keep] [-- --json] [-- --port 7233 --ui-port 8233]
+ *   npm run demo -- --server stack   (against `npm run stack -- start`: its workers, emulator and profile)
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,35 +20,90 @@ import { createWorkers } from '../src/worker';
 import type { RecordingState } from '../src/contract/messages';
 import { dataDir, startDevServer } from './lib/dev-server';
 
-const { values: flags } = parseArgs({
+const { values: flags } = (() => {
+  try {
+    return parseDemoArgs();
+  } catch (err) {
+    console.error(`demo: ${(err as Error).message.split('\n')[0]} (see: npm run demo -- --help)`);
+    process.exit(2);
+  }
+})();
+function parseDemoArgs() {
+  return parseArgs({
   options: {
     provider: { type: 'string', default: 'agora' },
     keep: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     port: { type: 'string', default: '7233' },
     'ui-port': { type: 'string', default: '8233' },
+    server: { type: 'string', default: 'dev' },
     help: { type: 'boolean', default: false },
   },
+  strict: true,
 });
-const USAGE = 'usage: npm run demo [-- --provider agora|trtc] [-- --keep] [-- --json] [-- --port 7233 --ui-port 8233]';
+}
+const USAGE = `usage: npm run demo [-- --provider agora|trtc] [-- --keep] [-- --json] [-- --port 7233 --ui-port 8233] [-- --server dev|stack]
+  --provider      agora (default) or trtc: whose emulator records (trtc with --server dev)
+  --server dev    (default) a Temporal dev server, the emulator and a worker started for the demo
+  --server stack  the running native stack (npm run stack -- start): its recording workers and
+                  emulator, reached through its temporal.toml profile`;
 if (flags.help) {
   console.log(USAGE);
   process.exit(0);
 }
-if (flags.provider !== 'agora' && flags.provider !== 'trtc') {
-  console.error(`--provider: must be agora or trtc, got '${flags.provider}'\n${USAGE}`);
+if (flags.server !== 'dev' && flags.server !== 'stack') {
+  console.error(`demo: --server: must be dev or stack, got '${flags.server}'`);
   process.exit(2);
 }
+if (flags.provider !== 'agora' && flags.provider !== 'trtc') {
+  console.error(`demo: --provider: must be agora or trtc, got '${flags.provider}'`);
+  process.exit(2);
+}
+if (flags.provider === 'trtc' && flags.server === 'stack') {
+  console.error('demo: --provider trtc runs with --server dev (the stack starts the Agora emulator)');
+  process.exit(2);
+}
+const trtc = flags.provider === 'trtc';
 const say = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
 
 const APP_ID = '0123456789abcdef0123456789abcdef';
 const SDK_APP_ID = 1400000001;
 
+/** The demo's parts: started here (dev), or those of the running stack. */
+interface Parts {
+  client: RecordingClient;
+  emulatorUrl: string;
+  uiUrl?: string;
+  cleanup(): Promise<void>;
+}
+
+async function stackParts(): Promise<Parts> {
+  const { readState, stackProfileEnv, alive } = await import('./lib/stack');
+  const state = readState();
+  if (!state || !state.procs.some((p) => p.name === 'temporal-frontend' && alive(p))) throw new Error('the stack is not running: npm run stack -- start');
+  if (!state.emulator || !state.procs.some((p) => p.name === 'emulator' && alive(p))) throw new Error('the stack runs no Agora emulator: npm run stack -- start --agora emulator');
+  if (!state.procs.some((p) => p.name.startsWith('recording-worker') && alive(p))) throw new Error('the stack runs no recording worker: npm run stack -- start --workers 2');
+  // Through the stack's profile, as any Temporal tool would connect (TLS included when it has it).
+  Object.assign(process.env, stackProfileEnv());
+  const client = await RecordingClient.connect({ taskQueue: state.taskQueue });
+  say(`Stack: Temporal ${state.versions.temporalServer} on PostgreSQL ${state.versions.postgres} at 127.0.0.1:${state.ports.grpc.frontend}; ${state.procs.filter((p) => p.name.startsWith('recording-worker')).length} worker process(es); emulator ${state.emulator.baseUrl}`);
+  return { client, emulatorUrl: state.emulator.baseUrl, uiUrl: state.ui && 'url' in state.ui ? state.ui.url : undefined, cleanup: () => client.close() };
+}
+
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const parts = flags.server === 'stack' ? await stackParts() : await devParts();
+  const { client, emulatorUrl } = parts;
+  try {
+    await demo(client, emulatorUrl, parts.uiUrl);
+  } finally {
+    await parts.cleanup();
+  }
+}
+
+async function devParts(): Promise<Parts> {
   say('Starting the Temporal dev server (first run builds the Temporal CLI)...');
   const server = await startDevServer({ port: Number(flags.port), uiPort: Number(flags['ui-port']), dbFile: path.join(dataDir, 'demo.db') });
-  const trtc = flags.provider === 'trtc';
   const emulator = await startEmulator({ startDelayMs: 2_000 });
   const trtcEmulator = trtc ? await startTrtcEmulator({ startDelayMs: 2_000, sdkSecretKeys: { [String(SDK_APP_ID)]: 'demo-sdk-secret-key' } }) : undefined;
   say(
@@ -91,9 +147,14 @@ async function main(): Promise<void> {
     await trtcEmulator?.close();
     await server.stop();
   };
+  return { client, emulatorUrl: trtcEmulator?.baseUrl ?? emulator.baseUrl, uiUrl: server.uiUrl, cleanup };
+}
 
-  try {
+async function demo(client: RecordingClient, emulatorUrl: string, uiUrl: string | undefined): Promise<void> {
+  {
     const recordingId = `demo-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    // Its own channel (TRTC: an integer room), so the orphan count is this recording's even on an emulator others share (the stack's).
+    const channel = trtc ? String(100_000 + (Date.now() % 1_000_000_000)) : `demo_class_${Date.now().toString(36)}`;
     // Spec timings scaled down so the demo takes seconds; production runs on the defaults.
     const timings = {
       firstQueryDelayMs: 2_000,
@@ -103,13 +164,12 @@ async function main(): Promise<void> {
       notFoundConfirmDelaysMs: [1_000, 1_000, 1_000],
     };
     const request: RecordingRequest = trtc
-      ? { provider: 'trtc', recordingId, sdkAppId: SDK_APP_ID, channel: '101', recordMode: 'mixed', timings }
-      : { recordingId, appId: APP_ID, channel: 'demo_class_101', mode: 'mix', timings };
+      ? { provider: 'trtc', recordingId, sdkAppId: SDK_APP_ID, channel, recordMode: 'mixed', timings }
+      : { recordingId, appId: APP_ID, channel, mode: 'mix', timings };
     await client.startRecording(request);
     // What each vendor calls the recorder and its identity, for the lines below.
     const [rid, who] = trtc ? ['TaskId', 'robot UserId'] : ['sid', 'uid'];
-    const vendorUrl = trtcEmulator ? trtcEmulator.baseUrl : emulator.baseUrl;
-    const uiLink = `${server.uiUrl}/namespaces/default/workflows/recording-${recordingId}`;
+    const uiLink = uiUrl ? `${uiUrl}/namespaces/default/workflows/recording-${recordingId}` : `(no Web UI) workflow recording-${recordingId}`;
     say(`Started recording ${recordingId}: ${uiLink}`);
 
     let state = await waitFor(client, recordingId, (s) => s.phase === 'recording');
@@ -117,14 +177,14 @@ async function main(): Promise<void> {
     say(`Recording: ${rid} ${first.recorderId} on the first ${who} ${first.identity} (status ${state.lastStatus})`);
 
     say(`The emulator now kills recorder ${first.recorderId}...`);
-    await fetch(`${vendorUrl}/__emulator/tasks/${encodeURIComponent(first.recorderId!)}/exit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await fetch(`${emulatorUrl}/__emulator/tasks/${encodeURIComponent(first.recorderId!)}/exit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     state = await waitFor(client, recordingId, (s) => s.segments.length >= 2 && s.phase === 'recording', 60_000);
     const second = state.segments[state.segments.length - 1];
     say(`Detected (${state.segments[0].endReason}) and restarted: ${rid} ${second.recorderId} on the other ${who} ${second.identity}`);
 
     const summary = await client.stopRecording(recordingId, { reason: 'demo finished' });
-    const tasks = (await (await fetch(`${vendorUrl}/__emulator/tasks`)).json()) as { tasks: Array<{ live: boolean }> };
-    const orphans = tasks.tasks.filter((t) => t.live).length;
+    const tasks = (await (await fetch(`${emulatorUrl}/__emulator/tasks`)).json()) as { tasks: Array<{ live: boolean; cname?: string; roomId?: string }> };
+    const orphans = tasks.tasks.filter((t) => t.live && (t.cname ?? t.roomId) === channel).length;
     say('\nSegments:');
     for (const s of summary!.segments) {
       say(`  #${s.index} ${who} ${s.identity} ${rid} ${s.recorderId} ${s.confirmedAt ? 'confirmed' : 'unconfirmed'} ${s.startedAt} → ${s.endedAt}: ${s.endReason}; files ${s.files.join(', ') || '-'}`);
@@ -137,8 +197,6 @@ async function main(): Promise<void> {
       say('\n--keep: everything stays up; browse the Web UI, press Ctrl-C to stop.');
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
-  } finally {
-    await cleanup();
   }
 }
 

@@ -3,8 +3,9 @@
  * errors name the bad field. One workflow per recording id: starting the same id again attaches
  * to the running workflow instead of creating a second recorder.
  */
-import { Client, Connection, WorkflowIdConflictPolicy, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowIdConflictPolicy, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
+import { connectClient, resolveConnection } from './temporal-connection';
 import {
   DEFAULT_TASK_QUEUE,
   PHASES,
@@ -94,10 +95,11 @@ export class RecordingClient {
     readonly taskQueue: string = DEFAULT_TASK_QUEUE,
   ) {}
 
-  static async connect(opts: { address?: string; namespace?: string; taskQueue?: string } = {}): Promise<RecordingClient> {
-    const connection = await Connection.connect({ address: opts.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
-    const namespace = opts.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default';
-    return new RecordingClient(new Client({ connection, namespace }), opts.taskQueue ?? process.env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE);
+  /** Connection settings as every Temporal tool reads them (src/temporal-connection.ts); `address`/`namespace` here win. */
+  static async connect(opts: { address?: string; namespace?: string; taskQueue?: string; profile?: string } = {}): Promise<RecordingClient> {
+    const settings = resolveConnection({ explicit: { address: opts.address, namespace: opts.namespace }, profile: opts.profile });
+    const connection = await connectClient(settings);
+    return new RecordingClient(new Client({ connection, namespace: settings.namespace }), opts.taskQueue ?? process.env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE);
   }
 
   async close(): Promise<void> {

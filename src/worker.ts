@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { recorderActivityInterceptors } from './activity-interceptors';
@@ -15,6 +15,7 @@ import { activityTaskQueue } from './contract/recorder';
 import { createLogger } from './logger';
 import { installRuntime, startPhaseGauge } from './metrics';
 import { providerWorkers, type OpenedProvider, type ProviderWorker } from './providers/registry';
+import { connectClient, connectWorker, resolveConnection, resolveWorkerConnection } from './temporal-connection';
 
 export interface RecordingWorkers {
   workers: Worker[];
@@ -37,7 +38,7 @@ export const workflowsPath = path.join(__dirname, 'workflows');
 
 export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOptions = {}): Promise<RecordingWorkers> {
   const logger = opts.logger ?? createLogger(configSecrets(config));
-  const connection = opts.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
+  const connection = opts.connection ?? (await connectWorker(resolveConnection({ explicit: { address: config.temporal.address, namespace: config.temporal.namespace } })));
   const common = { connection, namespace: config.temporal.namespace, ...(opts.identity ? { identity: opts.identity } : {}), ...opts.workerOptions };
 
   const workers: Worker[] = [
@@ -89,13 +90,18 @@ async function main(): Promise<void> {
   installRuntime(logger, config.metricsPort);
   // A prebuilt bundle (bundleWorkflows() in scripts/lib/worker-process.ts) starts a worker in about a second instead of bundling at boot.
   const bundlePath = process.env.WORKFLOW_BUNDLE;
-  const rw = await createWorkers(config, { logger, ...(bundlePath ? { workflowBundle: { code: fs.readFileSync(bundlePath, 'utf8') } } : {}) });
+  // Profile (temporal.toml) and TEMPORAL_* variables, as every Temporal tool: src/temporal-connection.ts.
+  const settings = resolveWorkerConnection();
+  Object.assign(config.temporal, { address: settings.address, namespace: settings.namespace });
+  const connection = await connectWorker(settings);
+  logger.info({ temporal: settings.describe() }, 'connected to Temporal');
+  const rw = await createWorkers(config, { logger, connection, ...(bundlePath ? { workflowBundle: { code: fs.readFileSync(bundlePath, 'utf8') } } : {}) });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => rw.shutdown());
   const running = rw.run();
   // recordings{phase} needs a visibility client; only a worker that exports metrics opens one.
   const visibility =
     config.metricsPort !== undefined
-      ? new Client({ connection: await Connection.connect({ address: config.temporal.address }), namespace: config.temporal.namespace })
+      ? new Client({ connection: await connectClient(settings), namespace: settings.namespace })
       : undefined;
   const stopGauge = visibility ? startPhaseGauge(visibility, Runtime.instance().metricMeter, logger) : undefined;
   logger.info({ pid: process.pid, metricsPort: config.metricsPort }, 'recording workers running');
@@ -104,6 +110,7 @@ async function main(): Promise<void> {
   } finally {
     stopGauge?.();
     await visibility?.connection.close();
+    await connection.close();
   }
 }
 

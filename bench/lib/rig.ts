@@ -10,6 +10,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { RecordingClient } from '../../src/client';
 import { parseWorkerConfig, type WorkerConfig } from '../../src/config';
 import { dataDir, startDevServer, type DevServer } from '../../scripts/lib/dev-server';
+import { StackControl, stackProfileEnv } from '../../scripts/lib/stack';
 import { bundleWorkflows, startWorkerProcess, type WorkerProcess } from '../../scripts/lib/worker-process';
 import { onCleanup } from './cleanup';
 import { startEmulatorProcess, type EmulatorProcess } from './emulator-process';
@@ -42,10 +43,15 @@ export interface RigOptions {
   workerEnv?: NodeJS.ProcessEnv;
   /** Extra dev-server dynamic config. */
   dynamicConfig?: Record<string, string | number | boolean>;
+  /** dev (default): an in-memory dev server of its own; stack: the running native stack (npm run stack). */
+  server?: 'dev' | 'stack';
 }
 
 export interface Rig {
-  server: DevServer;
+  /** The dev server (undefined on the stack). */
+  server?: DevServer;
+  /** Temporal's processes to sample for CPU and RSS: the dev server, or each stack service and PostgreSQL. */
+  serverPids: Record<string, number>;
   emulator: EmulatorProcess;
   worker: WorkerProcess;
   client: RecordingClient;
@@ -64,9 +70,26 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   }
   const stamp = `${o.name}-${Date.now().toString(36)}`;
   fs.mkdirSync(benchDataDir, { recursive: true });
-  progress('starting the Temporal dev server (in memory, headless)…');
-  const server = await startDevServer({ port: 0, uiPort: null, dbFile: null, dynamicConfig: o.dynamicConfig, logFile: path.join(benchDataDir, `temporal-${stamp}.log`) });
-  onCleanup('dev server', () => server.stop());
+  let server: DevServer | undefined;
+  let serverPids: Record<string, number>;
+  let namespace = 'default';
+  let workerEnv: NodeJS.ProcessEnv = { ...o.workerEnv };
+  if (o.server === 'stack') {
+    const stack = StackControl.load();
+    serverPids = Object.fromEntries(Object.entries(stack.serverPids()).map(([k, v]) => [k === 'postgres' ? 'postgres' : `temporal ${k}`, v]));
+    namespace = stack.state.namespace;
+    // The worker and the client reach the stack through its profile, as a deployment's would.
+    Object.assign(process.env, stackProfileEnv());
+    workerEnv = { ...workerEnv, ...stackProfileEnv() };
+    progress(`using the running stack at ${stack.address} (Temporal ${stack.state.versions.temporalServer}, PostgreSQL ${stack.state.versions.postgres})`);
+  } else {
+    progress('starting the Temporal dev server (in memory, headless)…');
+    const dev = await startDevServer({ port: 0, uiPort: null, dbFile: null, dynamicConfig: o.dynamicConfig, logFile: path.join(benchDataDir, `temporal-${stamp}.log`) });
+    onCleanup('dev server', () => dev.stop());
+    server = dev;
+    serverPids = { 'dev server': dev.pid };
+    namespace = dev.namespace;
+  }
 
   // A fresh secret per run; it lives only in the emulator's argv (TRTC: environment) and the worker's 0600 config file.
   const customerSecret = crypto.randomBytes(18).toString('base64url');
@@ -82,7 +105,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   const taskQueue = `bench-${stamp}`;
   const storageSecret = crypto.randomBytes(12).toString('hex');
   const raw = {
-    temporal: { address: server.address, namespace: server.namespace, taskQueue },
+    temporal: { ...(server ? { address: server.address } : {}), namespace, taskQueue },
     ...(trtc
       ? {
           trtc: {
@@ -109,7 +132,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   progress('bundling the workflow code…');
   const bundlePath = await bundleWorkflows(path.join(benchDataDir, `workflow-bundle-${stamp}.js`));
   onCleanup('workflow bundle', async () => fs.rmSync(bundlePath, { force: true }));
-  const worker = await startWorkerProcess({ config: raw, bundlePath, name: stamp, logFile: path.join(benchDataDir, `worker-${stamp}.log`), env: o.workerEnv });
+  const worker = await startWorkerProcess({ config: raw, bundlePath, name: stamp, logFile: path.join(benchDataDir, `worker-${stamp}.log`), env: workerEnv });
   onCleanup('worker', async () => {
     const timer = setTimeout(() => killTree(worker.pid), 10_000);
     await worker.kill('SIGTERM');
@@ -121,7 +144,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
       : `worker pid ${worker.pid}, ${o.appIds.length} App ID queue(s), budget ${config.agora!.maxRequestsPerSecond} requests/s per App ID`,
   );
 
-  const client = await RecordingClient.connect({ address: server.address, namespace: server.namespace, taskQueue });
+  const client = await RecordingClient.connect({ ...(server ? { address: server.address } : {}), namespace, taskQueue });
   onCleanup('client', () => client.close());
-  return { server, emulator, worker, client, config, sdkSecretKeys, taskQueue };
+  return { server, serverPids, emulator, worker, client, config, sdkSecretKeys, taskQueue };
 }

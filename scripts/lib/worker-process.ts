@@ -22,6 +22,13 @@ export interface WorkerProcessOptions {
   name?: string;
   env?: NodeJS.ProcessEnv;
   readyTimeoutMs?: number;
+  /** Where the config is written (0600); default a temporary directory removed when the worker exits. */
+  configFile?: string;
+  /**
+   * Outlives this process (npm run stack): its own session, output straight to logFile, readiness
+   * read from that file. `exited` and `kill` still work while this process lives.
+   */
+  detached?: boolean;
 }
 
 export interface WorkerProcess {
@@ -52,11 +59,14 @@ export async function bundleWorkflows(file = path.join(dataDir, 'workflow-bundle
  */
 export async function startWorkerProcess(opts: WorkerProcessOptions): Promise<WorkerProcess> {
   const name = opts.name ?? `w${process.pid}-${Date.now()}`;
-  const configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ro-worker-')), 'config.json');
+  const tempConfig = !opts.configFile;
+  const configFile = opts.configFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ro-worker-')), 'config.json');
+  fs.mkdirSync(path.dirname(configFile), { recursive: true });
   fs.writeFileSync(configFile, JSON.stringify(opts.config), { mode: 0o600 });
   const logFile = opts.logFile ?? path.join(dataDir, `worker-${name}.log`);
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const log = fs.openSync(logFile, 'a');
+  const logStart = fs.fstatSync(log).size;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src', 'worker.ts')], {
     cwd: repoRoot,
     env: {
@@ -65,19 +75,21 @@ export async function startWorkerProcess(opts: WorkerProcessOptions): Promise<Wo
       ...(opts.bundlePath ? { WORKFLOW_BUNDLE: opts.bundlePath } : {}),
       ...opts.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: opts.detached ? ['ignore', log, log] : ['ignore', 'pipe', 'pipe'],
+    detached: opts.detached ?? false,
   });
   fs.closeSync(log);
+  if (opts.detached) child.unref();
   let done = false;
   const exited = new Promise<number | string>((resolve) =>
     child.once('exit', (code, signal) => {
       done = true;
-      fs.rmSync(path.dirname(configFile), { recursive: true, force: true });
+      if (tempConfig) fs.rmSync(path.dirname(configFile), { recursive: true, force: true });
       resolve(code ?? signal ?? -1);
     }),
   );
 
-  const ready = new Promise<void>((resolve, reject) => {
+  const ready = opts.detached ? waitForLogLine(logFile, logStart, exited, name, opts.readyTimeoutMs ?? 60_000) : new Promise<void>((resolve, reject) => {
     let tail = '';
     let isReady = false;
     const onData = (chunk: Buffer) => {
@@ -123,3 +135,24 @@ const quietBundlerLogger = {
   warn: (m: string) => console.warn(m),
   error: (m: string) => console.error(m),
 };
+
+/** A detached worker's readiness: its log (from where this start began) says its workers are polling. */
+async function waitForLogLine(logFile: string, from: number, exited: Promise<number | string>, name: string, timeoutMs: number): Promise<void> {
+  let code: number | string | undefined;
+  void exited.then((c) => (code = c));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (code !== undefined) throw new Error(`worker ${name} exited (${code}) before it was ready; see ${logFile}`);
+    const fd = fs.openSync(logFile, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      const buf = Buffer.alloc(Math.max(0, size - from));
+      fs.readSync(fd, buf, 0, buf.length, from);
+      if (buf.toString().includes('recording workers running')) return;
+    } finally {
+      fs.closeSync(fd);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`worker ${name} not ready after ${timeoutMs} ms; see ${logFile}`);
+}

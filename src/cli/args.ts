@@ -25,8 +25,9 @@ export type OptionSpecs = Record<string, OptionSpec>;
 export type Values = Record<string, string | boolean | undefined>;
 
 export const globalOptions: OptionSpecs = {
-  address: { type: 'string', value: 'HOST:PORT', help: 'Temporal frontend (env TEMPORAL_ADDRESS, default localhost:7233)' },
-  namespace: { type: 'string', value: 'NAME', help: 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")' },
+  address: { type: 'string', value: 'HOST:PORT', help: 'Temporal frontend (env TEMPORAL_ADDRESS, then the profile, default localhost:7233)' },
+  namespace: { type: 'string', value: 'NAME', help: 'Temporal namespace (env TEMPORAL_NAMESPACE, then the profile, default "default")' },
+  profile: { type: 'string', value: 'NAME', help: 'temporal.toml profile (env TEMPORAL_PROFILE; file TEMPORAL_CONFIG_FILE); TLS and API key come from it or TEMPORAL_TLS_*/TEMPORAL_API_KEY' },
   'task-queue': { type: 'string', value: 'NAME', help: 'task queue of the recording workers (env TEMPORAL_TASK_QUEUE, default "recordings")' },
   json: { type: 'boolean', help: 'machine-readable JSON on stdout' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },

@@ -5,6 +5,7 @@
  */
 import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE, InvalidInputError, RecordingClient } from '../client';
+import { connectClient, resolveConnection, TemporalConnectionError } from '../temporal-connection';
 import { findCommand, globalOptions, parse, splitJsonBody, str, UsageError, type OptionSpecs } from './args';
 import { commands, type Command, type CommandContext } from './commands';
 
@@ -65,7 +66,6 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return code;
   };
   let client: RecordingClient | undefined;
-  let address = '';
   let recordingId: string | undefined;
   try {
     const { command, index } = findCommand(argv);
@@ -100,12 +100,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     recordingId = positionals[0] ?? str(values, 'recording-id');
 
-    address = str(values, 'address') ?? io.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
-    const namespace = str(values, 'namespace') ?? io.env.TEMPORAL_NAMESPACE ?? 'default';
     const taskQueue = str(values, 'task-queue') ?? io.env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
-    for (const [flag, v] of [['--address', address], ['--namespace', namespace], ['--task-queue', taskQueue]]) {
-      if (!v.trim()) throw new UsageError(`${flag}: must not be empty`);
+    for (const [flag, v] of [['--address', str(values, 'address')], ['--namespace', str(values, 'namespace')], ['--profile', str(values, 'profile')], ['--task-queue', taskQueue]]) {
+      if (v !== undefined && !v.trim()) throw new UsageError(`${flag}: must not be empty`);
     }
+    // Profile (temporal.toml), TEMPORAL_* variables, then the flags: see src/temporal-connection.ts.
+    const settings = resolveConnection({ explicit: { address: str(values, 'address'), namespace: str(values, 'namespace') }, profile: str(values, 'profile'), env: io.env });
     const ctx: CommandContext = {
       values,
       positionals,
@@ -115,11 +115,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         if (!client) {
           let connection: Connection;
           try {
-            connection = await Connection.connect({ address, connectTimeout: '5s' });
+            connection = await connectClient(settings, { connectTimeout: '5s' });
           } catch (err) {
-            throw new ConnectError(`cannot connect to Temporal at ${address}: ${firstLine(err)}`);
+            throw new ConnectError(firstLine(err));
           }
-          client = new RecordingClient(new Client({ connection, namespace }), taskQueue);
+          client = new RecordingClient(new Client({ connection, namespace: settings.namespace }), taskQueue);
         }
         return client;
       },
@@ -127,7 +127,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return await spec.run(ctx);
   } catch (err) {
     if (err instanceof UsageError || err instanceof InvalidInputError) return fail(2, err.message);
-    if (err instanceof ConnectError) return fail(1, err.message);
+    if (err instanceof ConnectError || err instanceof TemporalConnectionError) return fail(1, err.message);
     if (err instanceof WorkflowNotFoundError) return fail(1, `recording '${recordingId}' not found (no workflow ${err.workflowId})`);
     if (err instanceof WorkflowUpdateFailedError) return fail(1, `update rejected: ${firstLine(err.cause ?? err)}`);
     if (err instanceof WorkflowFailedError) return fail(1, `recording '${recordingId}' failed: ${firstLine(err.cause ?? err)}`);

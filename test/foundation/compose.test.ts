@@ -67,3 +67,36 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/src\/worker\.ts/);
   });
 });
+
+describe('docker-compose.yml and the native stack (npm run stack) agree', () => {
+  // Loaded lazily: the stack module pulls in the worker SDK.
+  const stack = () => require('../../scripts/lib/stack') as typeof import('../../scripts/lib/stack');
+  const versions = JSON.parse(fs.readFileSync(path.join(root, 'config/versions.json'), 'utf8')) as Record<string, string>;
+
+  it('runs the versions of config/versions.json', () => {
+    expect(services.postgresql.image).toBe(`postgres:${versions.postgres}`);
+    expect(services.temporal.image).toBe(`temporalio/auto-setup:${versions.temporalServer}`);
+    expect(services['temporal-admin-tools'].image).toBe(`temporalio/admin-tools:${versions.temporalAdminTools}`);
+    expect(versions.temporalAdminTools.startsWith(`${versions.temporalServer}-`)).toBe(true);
+    expect(services['temporal-ui'].image).toBe(`temporalio/ui:${versions.temporalUi}`);
+    expect(stack().versions).toEqual(versions);
+    // The admin image's CLI is the one scripts/ensure-temporal-cli.sh builds for development.
+    const cli = /TEMPORAL_CLI_VERSION:-v([\d.]+)/.exec(fs.readFileSync(path.join(root, 'scripts/ensure-temporal-cli.sh'), 'utf8'))?.[1];
+    expect(versions.temporalAdminTools.endsWith(`-cli-${cli}`)).toBe(true);
+  });
+
+  it('loads the dynamic config file compose mounts, with the same shard count and persistence plugin', () => {
+    const mount = (services.temporal.volumes as string[]).find((v) => v.endsWith(':/etc/temporal/config/dynamicconfig/recording.yaml:ro'))!;
+    const cfg = stack().serviceConfig('history', stack().defaultPorts()) as any;
+    expect(cfg.dynamicConfigClient.filepath).toBe(path.join(root, mount.split(':')[0]));
+    expect(String(cfg.persistence.numHistoryShards)).toBe(services.temporal.environment.NUM_HISTORY_SHARDS);
+    expect(cfg.persistence.datastores['postgres-default'].sql.pluginName).toBe(services.temporal.environment.DB);
+  });
+
+  it('moves every port of the stack off the dev server and compose defaults', () => {
+    const p = stack().defaultPorts();
+    const all = [p.postgres, ...Object.values(p.grpc), ...Object.values(p.membership), ...Object.values(p.metrics), p.frontendHttp, p.ui, p.emulator, p.emulator + 1, p.workerMetrics];
+    expect(new Set(all).size).toBe(all.length);
+    for (const taken of [5432, 7233, 7234, 7235, 7239, 7243, 6933, 6934, 6935, 6939, 8233, 8080, 9464, 8000]) expect(all).not.toContain(taken);
+  });
+});
