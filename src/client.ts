@@ -22,7 +22,7 @@ import {
 } from './contract/messages';
 import { recordingIdOf, workflowIdFor, type SettingName } from './contract/recorder';
 import { InvalidInputError, parseOrThrow, recordingIdSchema } from './contract/request';
-import { RecordingAppId, RecordingChannel, RecordingPhase, RecordingProvider } from './contract/search-attributes';
+import { RecordingAppId, RecordingChannel, RecordingPhase, RecordingProvider, RecordingRestarts, RecordingSid, RecordingUid } from './contract/search-attributes';
 import { identitiesFor, recordingRequestSchema, specOf, timingsFor, validateSetting, type RecordingRequest } from './providers/catalog';
 import type { Layout, Subscriptions } from './providers/agora/request';
 import type { TrtcLayout, TrtcSubscriptions } from './providers/trtc/request';
@@ -190,9 +190,9 @@ export class RecordingClient {
     const f = parseOrThrow(listFilterSchema, filter, 'filter');
     const clauses = [`WorkflowType = "${WORKFLOW_TYPE}"`];
     if (f.running) clauses.push(`ExecutionStatus = "Running"`);
-    if (f.phase) clauses.push(`RecordingPhase = "${f.phase}"`);
-    if (f.channel) clauses.push(`RecordingChannel = ${JSON.stringify(f.channel)}`);
-    if (f.account) clauses.push(`RecordingAppId = ${JSON.stringify(f.account)}`);
+    if (f.phase) clauses.push(`${RecordingPhase.name} = "${f.phase}"`);
+    if (f.channel) clauses.push(`${RecordingChannel.name} = ${JSON.stringify(f.channel)}`);
+    if (f.account) clauses.push(`${RecordingAppId.name} = ${JSON.stringify(f.account)}`);
     const out: RecordingListItem[] = [];
     for await (const wf of this.temporal.workflow.list({ query: clauses.join(' AND ') })) {
       const sa = wf.searchAttributes as Record<string, unknown[] | undefined>;
@@ -201,12 +201,12 @@ export class RecordingClient {
         recordingId: recordingIdOf(wf.workflowId),
         workflowId: wf.workflowId,
         status: wf.status.name,
-        phase: first<string>('RecordingPhase'),
-        channel: first<string>('RecordingChannel'),
-        account: first<string>('RecordingAppId'),
-        recorderId: first<string>('RecordingSid'),
-        identity: first<string>('RecordingUid'),
-        restarts: first<number>('RecordingRestarts'),
+        phase: first<string>(RecordingPhase.name),
+        channel: first<string>(RecordingChannel.name),
+        account: first<string>(RecordingAppId.name),
+        recorderId: first<string>(RecordingSid.name),
+        identity: first<string>(RecordingUid.name),
+        restarts: first<number>(RecordingRestarts.name),
         startTime: wf.startTime.toISOString(),
       });
       if (out.length >= f.limit) break;

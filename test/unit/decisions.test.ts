@@ -6,7 +6,7 @@
  */
 import { commonTimings as defaultTimings, resolveTimings as resolveWith, timingsSchema, type TimingOverrides, type Timings } from '../../src/contract/timings';
 import { acquireAnswer, isExitedStatus, isRecordingStatus, queryAnswer, startAnswer, stopAnswer } from '../../src/providers/agora/answers';
-import { MAX_UID, isValidUid } from '../../src/providers/agora/request';
+import { MAX_UID, isValidUid } from '../../src/providers/agora/uid';
 import { deriveUids } from '../../src/providers/agora/spec';
 import { decideDescribe, decidePrepare, decideStart, decideStop, restartBackoffMs } from '../../src/workflows/decisions';
 import { identityFor } from '../../src/workflows/identities';

@@ -8,7 +8,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { workflowIdFor } from '../../src/client';
 import type { AgoraRecordingRequest } from '../../src/providers/agora/request';
-import { isValidUid } from '../../src/providers/agora/request';
+import { isValidUid } from '../../src/providers/agora/uid';
 import { deriveUids } from '../../src/providers/agora/spec';
 import type { LogEntry } from '../../src/emulator/stats';
 import { RecordingEnv, type EmulatorTask } from '../support/recording-env';

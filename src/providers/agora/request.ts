@@ -6,11 +6,8 @@
 import { z } from 'zod';
 import { commonRequestFields, identitiesSchema, requiredString, utf8Bytes } from '../../contract/request';
 
-export const MAX_UID = 4_294_967_295;
-
-export function isValidUid(uid: string): boolean {
-  return /^[1-9]\d{0,9}$/.test(uid) && Number(uid) <= MAX_UID;
-}
+import { backgroundItemSchema, layoutItemSchema } from './schemas';
+import { isValidUid } from './uid';
 
 export const uidSchema = z
   .string({ error: 'must be a string holding an integer uid' })
@@ -41,7 +38,6 @@ export const subscriptionsSchema = z
   });
 export type Subscriptions = z.infer<typeof subscriptionsSchema>;
 
-const unit = z.number().min(0).max(1);
 const colour = z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'must be #RRGGBB');
 const httpsUrl = z.string().url().startsWith('https://', 'must be an https URL');
 
@@ -51,23 +47,12 @@ export const layoutSchema = z.strictObject({
   backgroundColor: colour.optional(),
   backgroundImage: httpsUrl.optional(),
   defaultUserBackgroundImage: httpsUrl.optional(),
+  // The vendor's window and background shapes (./schemas), held to valid uids and https images, and no unknown key.
   layoutConfig: z
-    .array(
-      z.strictObject({
-        uid: uidSchema.optional(),
-        x_axis: unit,
-        y_axis: unit,
-        width: unit,
-        height: unit,
-        alpha: unit.optional(),
-        render_mode: z.union([z.literal(0), z.literal(1)]).optional(),
-      }),
-    )
+    .array(layoutItemSchema.extend({ uid: uidSchema.optional() }).strict())
     .max(17, 'at most 17 windows (spec §4.2.1)')
     .optional(),
-  backgroundConfig: z
-    .array(z.strictObject({ uid: uidSchema, image_url: httpsUrl, render_mode: z.union([z.literal(0), z.literal(1)]).optional() }))
-    .optional(),
+  backgroundConfig: z.array(backgroundItemSchema.extend({ uid: uidSchema, image_url: httpsUrl }).strict()).optional(),
 })
   .refine((l) => l.mixedVideoLayout !== 3 || (l.layoutConfig?.length ?? 0) > 0, { message: 'layout 3 (custom) needs layoutConfig', path: ['layoutConfig'] })
   .refine((l) => l.mixedVideoLayout !== 2 || l.maxResolutionUid !== undefined, { message: 'layout 2 (vertical) needs maxResolutionUid', path: ['maxResolutionUid'] });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidUid } from './request';
+import { isValidUid } from './uid';
 
 /*
  * Every object is a looseObject: the vendor adds fields over time (spec §9.3 "new fields may be
