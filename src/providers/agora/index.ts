@@ -1,4 +1,4 @@
 export { AgoraClient } from './client';
-export { AgoraCode, classify, describeOutcome, partialMeaning, serverResponseView } from './outcome';
+export { AgoraCode, classify, describeOutcome, serverResponseView } from './outcome';
 export * from './schemas';
 export * from './types';

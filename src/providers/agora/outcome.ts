@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ServerResponse } from './schemas';
-import type { AgoraOutcome, Issue, PartialOutcome, RecordedFile, ServerResponseView } from './types';
+import type { AgoraOutcome, Issue, RecordedFile, ServerResponseView } from './types';
 
 /** Body codes from spec §7.1/§8 that callers branch on. */
 export const AgoraCode = {
@@ -115,21 +115,6 @@ export function classify<S extends z.ZodType>(label: string, a: RawAnswer, schem
   if (a.status >= 500 && a.status < 600) return compact({ kind: 'server-error', httpStatus: a.status, ...err, bodySnippet, ...base });
   const issues = [{ path: '(status)', message: `undocumented HTTP status ${a.status}` }];
   return compact({ kind: 'invalid-response', httpStatus: a.status, error: `${label}: ${issuesText(issues)}`, issues, bodySnippet, ...base });
-}
-
-/** What a 206 means, by body code (spec §7.1; sync-stop upload timeout is 50 per EN docs, 206 per CN docs). */
-export function partialMeaning(o: PartialOutcome): 'retry' | 'no-recorded-data' | 'upload-timeout' | 'unknown' {
-  switch (o.code) {
-    case AgoraCode.NotCompleted:
-      return 'retry';
-    case AgoraCode.NoRecordedData:
-      return 'no-recorded-data';
-    case AgoraCode.UploadTimeout:
-    case 206:
-      return 'upload-timeout';
-    default:
-      return 'unknown';
-  }
 }
 
 /** Normalised query/stop serverResponse, all modes (spec §4.3, §4.6). */

@@ -2,12 +2,12 @@ import { MockAgent } from 'undici';
 import {
   AgoraClient,
   describeOutcome,
-  partialMeaning,
   serverResponseView,
   type AgoraClientConfig,
   type AgoraOutcome,
   type StartClientRequest,
 } from '../../../src/providers/agora';
+import { stopAnswer } from '../../../src/providers/agora/answers';
 
 const P = 'https://primary.test';
 const A = 'https://alternate.test';
@@ -298,18 +298,20 @@ describe('classification', () => {
     expect(o).not.toHaveProperty('sid');
   });
 
+  // What each 206 means to the lifecycle, read through the one Agora answer table: only 435 ends the
+  // stop (nothing recorded); 65 (not completed), 50/206 (upload timeout) and no code are retried.
   test.each([
-    [65, 'retry'],
-    [435, 'no-recorded-data'],
-    [50, 'upload-timeout'],
-    [206, 'upload-timeout'],
-    [undefined, 'unknown'],
+    [65, 'ambiguous'],
+    [435, 'nothing-recorded'],
+    [50, 'ambiguous'],
+    [206, 'ambiguous'],
+    [undefined, 'ambiguous'],
   ] as const)('stop 206 code %s → %s', async (code, meaning) => {
     reply(206, code === undefined ? {} : { code, reason: 'r', serverResponse: { uploadingStatus: 'unknown' } }, taskPath('stop'));
     const o = await stop(client());
     if (o.kind !== 'partial') throw new Error(JSON.stringify(o));
     expect(o.code).toBe(code);
-    expect(partialMeaning(o)).toBe(meaning);
+    expect(stopAnswer(o).kind).toBe(meaning);
   });
 });
 
