@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { recordingSearchAttributes } from '../../src/contract/search-attributes';
+import { recordingSearchAttributes, searchAttributeTypeNames } from '../../src/contract/search-attributes';
 import { freePort } from './ports';
 import { ensureTemporalCli, repoRoot } from './temporal-cli';
 
@@ -63,7 +63,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   if (uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(uiPort));
   if (dbFile) args.push('--db-filename', dbFile);
-  for (const sa of recordingSearchAttributes) args.push('--search-attribute', `${sa.name}=${sa.type}`);
+  for (const sa of recordingSearchAttributes) args.push('--search-attribute', `${sa.name}=${searchAttributeTypeNames[sa.type].cli}`);
   for (const [k, v] of Object.entries({ ...recordingDynamicConfig, ...opts.dynamicConfig })) args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
 
   const log = fs.openSync(logFile, 'a');

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { stringify } from 'yaml';
-import { recordingSearchAttributes } from '../../src/contract/search-attributes';
+import { recordingSearchAttributes, searchAttributeTypeNames } from '../../src/contract/search-attributes';
 import { dataDir } from './dev-server';
 import { repoRoot } from './temporal-cli';
 import { startWorkerProcess } from './worker-process';
@@ -550,7 +550,7 @@ async function registerNamespace(state: Pick<StackState, 'ports' | 'tlsDir' | 'n
         if (missing.length) {
           await conn.operatorService.addSearchAttributes({
             namespace: ns,
-            searchAttributes: Object.fromEntries(missing.map((sa) => [sa.name, sa.type === 'INT' ? 3 : 2])) as Record<string, number>,
+            searchAttributes: Object.fromEntries(missing.map((sa) => [sa.name, searchAttributeTypeNames[sa.type].indexed])) as Record<string, number>,
           });
           log(`  search attributes registered: ${missing.map((sa) => `${sa.name}=${sa.type}`).join(', ')}`);
         }

@@ -12,6 +12,8 @@ export const RecordingSid = defineSearchAttributeKey('RecordingSid', SearchAttri
 export const RecordingUid = defineSearchAttributeKey('RecordingUid', SearchAttributeType.KEYWORD);
 export const RecordingProvider = defineSearchAttributeKey('RecordingProvider', SearchAttributeType.KEYWORD);
 export const RecordingRestarts = defineSearchAttributeKey('RecordingRestarts', SearchAttributeType.INT);
+/** Every recorder id the recording still owns or awaits uploads from: the callback receiver routes by it. */
+export const RecorderIds = defineSearchAttributeKey('RecorderIds', SearchAttributeType.KEYWORD_LIST);
 
 export const recordingSearchAttributes = [
   RecordingPhase,
@@ -21,4 +23,13 @@ export const recordingSearchAttributes = [
   RecordingUid,
   RecordingProvider,
   RecordingRestarts,
+  RecorderIds,
 ] as const;
+
+/** The type names the Temporal CLI takes (`--type`, `--search-attribute N=T`) and the API's IndexedValueType numbers. */
+export const searchAttributeTypeNames: Record<string, { cli: string; indexed: number }> = {
+  KEYWORD: { cli: 'Keyword', indexed: 2 },
+  INT: { cli: 'Int', indexed: 3 },
+  DOUBLE: { cli: 'Double', indexed: 4 },
+  KEYWORD_LIST: { cli: 'KeywordList', indexed: 7 },
+};

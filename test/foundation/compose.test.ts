@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { recordingSearchAttributes } from '../../src/contract/search-attributes';
+import { recordingSearchAttributes, searchAttributeTypeNames } from '../../src/contract/search-attributes';
 
 /** No Docker engine runs here, so docker-compose.yml is checked for consistency instead. */
 const root = path.resolve(__dirname, '../..');
@@ -47,8 +47,8 @@ describe('docker-compose.yml', () => {
 
   it('registers exactly the search attributes the workflow upserts', () => {
     const command = (services['temporal-admin-tools'].command as string[]).join(' ');
-    const registered = [...command.matchAll(/--name (\w+) --type (\w+)/g)].map((m) => `${m[1]}=${m[2].toUpperCase()}`);
-    const expected = recordingSearchAttributes.map((sa) => `${sa.name}=${sa.type}`);
+    const registered = [...command.matchAll(/--name (\w+) --type (\w+)/g)].map((m) => `${m[1]}=${m[2]}`);
+    const expected = recordingSearchAttributes.map((sa) => `${sa.name}=${searchAttributeTypeNames[sa.type].cli}`);
     expect(registered.sort()).toEqual(expected.sort());
   });
 
