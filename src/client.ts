@@ -7,6 +7,7 @@ import { Client, WorkflowIdConflictPolicy, WorkflowUpdateFailedError, type Workf
 import { z } from 'zod';
 import { connectClient, resolveConnection } from './temporal-connection';
 import {
+  awaitStoppedUpdate,
   DEFAULT_TASK_QUEUE,
   PHASES,
   stateQuery,
@@ -147,11 +148,26 @@ export class RecordingClient {
     return { recordingId: input.recordingId, workflowId, runId: handle.firstExecutionRunId };
   }
 
-  /** Signals stop and waits for the summary: files, uploading status, every segment. */
+  /**
+   * Signals stop and waits until every recorder is stopped: the summary's files, stop answers and
+   * segments are final then. A recording that tracks uploads is still `uploading`; its upload
+   * states settle later (awaitUploads).
+   */
   async stopRecording(recordingId: string, opts: { reason?: string; wait?: boolean } = {}): Promise<RecordingSummary | undefined> {
     const handle = this.handle(recordingId);
     await handle.signal(stopSignal, { reason: opts.reason });
-    return opts.wait === false ? undefined : handle.result();
+    if (opts.wait === false) return undefined;
+    try {
+      return await handle.executeUpdate(awaitStoppedUpdate);
+    } catch {
+      // Already closed, failed (its result throws the failure), or a worker older than the update.
+      return handle.result();
+    }
+  }
+
+  /** Waits for the recording to end, uploads settled or past their deadline, and returns its final summary. */
+  async awaitUploads(recordingId: string): Promise<RecordingSummary> {
+    return this.handle(recordingId).result();
   }
 
   async updateSubscriptions(recordingId: string, subscriptions: Subscriptions | TrtcSubscriptions): Promise<UpdateResult> {

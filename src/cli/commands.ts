@@ -6,7 +6,7 @@ import { recordingIdSchema } from '../contract/request';
 import type { Layout, Subscriptions } from '../providers/agora/request';
 import { PROVIDER_NAMES, providers, recordingRequestSchema, timingsFor } from '../providers/catalog';
 import { int, issuesMessage, jsonObject, str, uidList, UsageError, type OptionSpecs, type Values } from './args';
-import { formatDescription, formatList, formatStarted, formatSummary, formatUpdate, json } from './format';
+import { formatDescription, formatList, formatStarted, formatSummary, formatUpdate, json, formatUploads, uploadView } from './format';
 
 export interface CommandContext {
   values: Values;
@@ -78,6 +78,7 @@ const start: Command = {
     'max-idle-time': { type: 'string', value: 'S', help: 'seconds without hosts before the vendor ends the recorder (default 300)' },
     'subscribe-audio': { type: 'string', value: 'IDS', help: 'comma-separated users (Agora: uids or #allstream#) to record audio from' },
     'subscribe-video': { type: 'string', value: 'IDS', help: 'comma-separated users (Agora: uids or #allstream#) to record video from' },
+    'track-uploads': { type: 'boolean', help: 'after stop, stay in phase uploading until the vendor\'s upload callbacks settle every segment (needs the callback receiver)' },
     'options-json': { type: 'string', value: 'FILE|JSON', help: 'further RecordingRequest fields (timings, layout, recordingConfig, webRecorder, …); flags win' },
   },
   examples: [
@@ -102,6 +103,7 @@ const start: Command = {
     set('recordingId', str(v, 'recording-id'));
     for (const [flag, field] of Object.entries(flags.fields)) set(field, flag === 'sdk-app-id' ? int(v, flag, 1, 4_294_967_295) : flag === 'room-id-type' ? int(v, flag, 0, 1) : str(v, flag));
     set('storageProfile', str(v, 'storage-profile'));
+    if (v['track-uploads'] === true) req.trackUploads = true;
     for (const [field, flag] of [['recordingId', '--recording-id'], ...flags.required]) {
       if (req[field] === undefined) throw new UsageError(`missing required option ${flag} (${field})`);
     }
@@ -252,6 +254,26 @@ const describe: Command = {
   },
 };
 
+const uploads: Command = {
+  summary: "show where a recording's files are: each segment's upload state (--wait: until they settle)",
+  synopsis: 'ID [--wait]',
+  positionals: ['ID'],
+  options: {
+    wait: { type: 'boolean', help: 'wait until every upload settled or its deadline passed, then print the final summary' },
+  },
+  examples: ['uploads class-42', 'uploads class-42 --wait --json'],
+  async run(ctx) {
+    const id = recordingId(ctx);
+    const client = await ctx.client();
+    if (ctx.values.wait === true) return print(ctx, await client.awaitUploads(id), formatSummary);
+    const d = await client.describeRecording(id);
+    if (!d.state) throw new Error(`recording ${id} has no queryable state (workflow ${d.workflowId} is ${d.status})`);
+    const view = uploadView(d.state);
+    ctx.out(ctx.json ? json(view) : formatUploads(view));
+    return 0;
+  },
+};
+
 const list: Command = {
   summary: 'list recordings (running only unless --all)',
   synopsis: '[--phase P] [--channel C] [--app-id A] [--all] [--limit N]',
@@ -277,4 +299,4 @@ const list: Command = {
   },
 };
 
-export const commands: Record<string, Command> = { start, stop, update, layout, describe, list };
+export const commands: Record<string, Command> = { start, stop, update, layout, describe, uploads, list };

@@ -1,4 +1,5 @@
 /** Human-readable output. Machine output is plain JSON.stringify of the client's objects. */
+import { overallUpload } from '../contract/uploads';
 import type { RecordingDescription, RecordingListItem, RecordingState, RecordingSummary, Segment, StartedRecording, UpdateResult } from '../client';
 
 export const json = (value: unknown): string => JSON.stringify(value, null, 2);
@@ -26,7 +27,8 @@ function segmentLine(s: Segment): string {
   if (s.startedAt) parts.push(`started ${s.startedAt}`);
   if (s.endedAt) parts.push(`ended ${s.endedAt}${s.endReason ? ` (${s.endReason})` : ''}`);
   parts.push(`${s.files.length} file(s)`);
-  if (s.uploadingStatus) parts.push(`upload ${s.uploadingStatus}`);
+  if (s.upload) parts.push(`upload ${s.upload.state}`);
+  else if (s.uploadingStatus) parts.push(`upload ${s.uploadingStatus}`);
   if (s.unmanageable) parts.push('UNMANAGEABLE');
   return parts.join(', ');
 }
@@ -38,6 +40,7 @@ export function formatSummary(s: RecordingSummary): string {
     ['Channel', `${s.channel} (${s.provider} account ${s.account})`],
     ['Restarts', String(s.restarts)],
     ['Uploading', s.uploadingStatus ?? 'unknown'],
+    ['Uploads', s.upload],
     ['Stop uncertain', s.stopUncertain],
     ['Recorded', s.nothingRecorded ? 'nothing' : undefined],
   ]);
@@ -85,4 +88,45 @@ export function formatList(items: RecordingListItem[]): string {
   const table = items.map((i) => [i.recordingId, i.status, i.phase ?? '-', i.channel ?? '-', i.account ?? '-', i.identity ?? '-', i.recorderId ?? '-', String(i.restarts ?? 0), i.startTime]);
   const widths = header.map((h, c) => Math.max(h.length, ...table.map((r) => r[c].length)));
   return [header, ...table].map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')).join('\n');
+}
+
+export interface UploadView {
+  recordingId: string;
+  phase: string;
+  uploadDeadlineAt?: string;
+  overall: string;
+  segments: Array<{ index: number; lane: number; recorderId?: string; state: string; settledAt?: string; stages: Record<string, string>; files: string[] }>;
+}
+
+export function uploadView(s: RecordingState): UploadView {
+  return {
+    recordingId: s.recordingId,
+    phase: s.phase,
+    ...(s.uploadDeadlineAt ? { uploadDeadlineAt: s.uploadDeadlineAt } : {}),
+    overall: overallUpload(s.segments),
+    segments: s.segments
+      .filter((seg) => seg.upload)
+      .map((seg) => ({
+        index: seg.index,
+        lane: seg.lane,
+        recorderId: seg.recorderId,
+        state: seg.upload!.state,
+        ...(seg.upload!.settledAt ? { settledAt: seg.upload!.settledAt } : {}),
+        stages: Object.fromEntries(Object.entries(seg.upload!.stages).map(([k, v]) => [k, `${v!.state} (${v!.vendorEvent} at ${v!.at})`])),
+        files: (seg.upload!.files ?? []).map((f) => f.name),
+      })),
+  };
+}
+
+export function formatUploads(v: UploadView): string {
+  const head = rows([
+    ['Recording', v.recordingId],
+    ['Phase', v.phase],
+    ['Uploads', v.overall],
+    ['Deadline', v.uploadDeadlineAt],
+  ]);
+  const segs = v.segments.length
+    ? v.segments.map((s) => `  #${s.index} lane ${s.lane} recorder ${s.recorderId ?? '-'}: ${s.state}${s.settledAt ? ` at ${s.settledAt}` : ''}${Object.keys(s.stages).length ? ` [${Object.entries(s.stages).map(([k, x]) => `${k} ${x}`).join('; ')}]` : ''}`).join('\n')
+    : '  (no segment has ended yet)';
+  return `${head}\nSegments:\n${segs}`;
 }

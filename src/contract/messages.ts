@@ -5,9 +5,10 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { VendorDetail } from './detail';
+import type { EventFile, RecorderEventKind, UploadStage, UploadState } from './events';
 import type { RecordingInputBase } from './request';
 
-export const PHASES = ['acquiring', 'starting', 'confirming', 'recording', 'idle', 'degraded', 'restarting', 'stopping', 'stopped', 'failed'] as const;
+export const PHASES = ['acquiring', 'starting', 'confirming', 'recording', 'idle', 'degraded', 'restarting', 'stopping', 'uploading', 'stopped', 'failed'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export const WORKFLOW_TYPE = 'recordingWorkflow';
@@ -41,9 +42,47 @@ export interface Segment {
   credentialExpiresAt?: string;
   manageableUntil?: string;
   vendor?: Record<string, string>;
+  /** Where this recorder's files go; each stage settles on its own callback. */
+  uploadStages?: UploadStage[];
+  /** The latest vendor event about this recorder that bears on whether it runs (callbacks). */
+  evidence?: Evidence;
+  /** Identities the vendor moved the recorder to in its own failover (Agora 12 newUid). */
+  failovers?: { at: string; newIdentity?: string }[];
+  /** Set once the recorder has ended: where its files are. */
+  upload?: SegmentUpload;
+  /** The stop answer could not be confirmed; the recorder exits on its own at its idle timeout. */
+  stopUncertain?: string;
+  /** The vendor said the recorder recorded nothing. */
+  nothingRecorded?: boolean;
   /** The version of each desired setting this recorder has. */
   subscriptionsVersion: number;
   layoutVersion: number;
+}
+
+/** A vendor callback that bears on a recorder's life; a describe still decides. */
+export interface Evidence {
+  kind: Extract<RecorderEventKind, 'started' | 'start-failed' | 'exited' | 'left' | 'fatal' | 'failover'>;
+  vendorEvent: string;
+  at: string;
+  /** The identity the event came from (after a failover the old process may still report). */
+  identity?: string;
+  reason?: string;
+}
+
+/**
+ * pending: awaiting the vendor's upload callbacks until `deadline`. untracked: the recording did
+ * not ask to track uploads (no callbacks), so nothing is known beyond the stop answer. unknown: the
+ * deadline passed without the vendor saying. uploaded / backuped / failed: as the vendor said.
+ */
+export type SegmentUploadState = UploadState | 'pending' | 'untracked' | 'unknown';
+
+export interface SegmentUpload {
+  state: SegmentUploadState;
+  /** Each stage as its callback reported it. */
+  stages: Partial<Record<UploadStage, { state: UploadState; at: string; vendorEvent: string }>>;
+  settledAt?: string;
+  /** Files with the times the vendor gives (Agora sliceStartTime, TRTC begin/end). */
+  files?: EventFile[];
 }
 
 /** One recorder slot: the lane's restart bookkeeping. */
@@ -54,6 +93,8 @@ export interface Slot {
   /** Attempts in a row that never proved recording. */
   consecutiveFailures: number;
   nextPollAt?: string;
+  /** A vendor event asks for a describe now rather than at nextPollAt. */
+  wake?: string;
 }
 
 export interface RecordingState {
@@ -75,6 +116,14 @@ export interface RecordingState {
   waiting?: { reason: string; until: string };
   stopRequestedAt?: string;
   stopReason?: string;
+  /** Every recorder stopped; uploads may still be pending. */
+  stoppedAt?: string;
+  /** The segments the final stop ended (indexes): their stop answers make the result's stop fields. */
+  stoppedSegments?: number[];
+  /** Uploads still pending at this time become 'unknown'. */
+  uploadDeadlineAt?: string;
+  /** Recent callback event ids, so resends and redundant deliveries act once (bounded). */
+  seenEvents?: string[];
   desired: { subscriptions?: Record<string, unknown>; subscriptionsVersion: number; layout?: Record<string, unknown>; layoutVersion: number };
   runs: number;
 }
@@ -90,6 +139,8 @@ export interface RecordingSummary {
   restarts: number;
   files: string[];
   uploadingStatus?: string;
+  /** Where the files are, over every segment: the worst state of any segment that recorded. */
+  upload: SegmentUploadState;
   nothingRecorded: boolean;
   /** Set when stop could not be confirmed with the vendor; the recorder exits on its own at its idle timeout. */
   stopUncertain?: string;
@@ -121,3 +172,5 @@ export const stopSignal = defineSignal<[StopRequest?]>('stop');
 export const updateSubscriptionsUpdate = defineUpdate<UpdateResult, [Record<string, unknown>]>('updateSubscriptions');
 export const updateLayoutUpdate = defineUpdate<UpdateResult, [Record<string, unknown>]>('updateLayout');
 export const stateQuery = defineQuery<RecordingState>('state');
+/** Completes once every recorder is stopped (before uploads settle) with the summary so far. */
+export const awaitStoppedUpdate = defineUpdate<RecordingSummary, []>('awaitStopped');

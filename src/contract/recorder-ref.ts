@@ -1,3 +1,5 @@
+import type { UploadStage } from './events';
+
 /** A recorder the vendor runs: enough to address it again, and when it will stop being usable. */
 export interface RecorderRef {
   provider: string;
@@ -14,6 +16,8 @@ export interface RecorderRef {
   credentialExpiresAt?: string;
   /** Past this the vendor no longer answers for the recorder (resource expiry). */
   manageableUntil?: string;
+  /** Where its files go, each stage settled by its own callback (default: storage only). */
+  uploadStages?: UploadStage[];
   /** Opaque to the workflow; the adapter that made it reads it back. */
   vendor?: Record<string, string>;
 }

@@ -31,6 +31,12 @@ export const commonRequestFields = {
   recordingId: recordingIdSchema,
   storageProfile: z.string().min(1).default('default'),
   timings: timingOverridesSchema.optional(),
+  /**
+   * Keep the recording open after stop until the vendor's upload callbacks settle every segment
+   * (phase `uploading`, at most timings.uploadDeadlineMs). Needs the callback receiver; without it
+   * the segments end 'unknown' at the deadline, so it is off unless asked for.
+   */
+  trackUploads: z.boolean().default(false),
 };
 
 /** What the lifecycle reads of any provider's validated request. */
@@ -41,6 +47,7 @@ export interface RecordingInputBase {
   storageProfile: string;
   identities?: string[];
   timings?: TimingOverrides;
+  trackUploads?: boolean;
   subscriptions?: Record<string, unknown>;
   layout?: Record<string, unknown>;
 }

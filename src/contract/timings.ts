@@ -40,6 +40,10 @@ export const timingsSchema = z.strictObject({
   activityTimeoutMs: ms.min(1_000),
   /** Nobody polling the account's queue this long means no worker is configured for it: fail loudly. */
   activityScheduleTimeoutMs: ms.min(1_000),
+  /** After a failover event (Agora 12, TRTC 306) a 404 is the vendor's own recovery for this long, not a death (Agora: up to 90 s). */
+  failoverGraceMs: ms,
+  /** Uploads not settled by a callback this long after the stop are reported 'unknown' (Agora: uploads may take 24 h and more). */
+  uploadDeadlineMs: z.number().int().min(0).max(30 * 24 * 3600 * 1000),
 });
 export type Timings = z.infer<typeof timingsSchema>;
 export const timingOverridesSchema = timingsSchema.partial();
@@ -63,6 +67,8 @@ export const commonTimings: Timings = {
   continueAsNewAfterEvents: 5_000,
   activityTimeoutMs: 60_000,
   activityScheduleTimeoutMs: 120_000,
+  failoverGraceMs: 90_000,
+  uploadDeadlineMs: 48 * 3600 * 1000,
 };
 
 /** Every query interval must stay below the recorder's idle timeout, or a quiet channel looks like a dead recorder. */

@@ -7,6 +7,7 @@ import { describeDetail, type VendorDetail } from '../contract/detail';
 import type { DescribeOutcome, PrepareOutcome, StartOutcome, StopOutcome, UpdateOutcome } from '../contract/outcomes';
 import type { RecorderRef } from '../contract/recorder';
 import type { Timings } from '../contract/timings';
+import type { EventEvidence } from './events';
 import { again, done, type Counts, type Step } from './retry';
 
 /** One line naming the outcome and what the vendor said. */
@@ -88,8 +89,9 @@ export type Probe =
 /**
  * A not-found is confirmed by further queries; ambiguous answers are retried, then reported as
  * unknown; rate limits are waited out. `deadline` (confirmation) turns long waits into unknown.
+ * `evidence` is what vendor callbacks said about this recorder (./events).
  */
-export function decideDescribe(o: DescribeOutcome, counts: Counts, t: Timings, now: number, deadline?: number): Step<Probe> {
+export function decideDescribe(o: DescribeOutcome, counts: Counts, t: Timings, now: number, deadline?: number, evidence: EventEvidence = {}): Step<Probe> {
   let step: Step<Probe>;
   switch (o.kind) {
     case 'recording':
@@ -100,6 +102,12 @@ export function decideDescribe(o: DescribeOutcome, counts: Counts, t: Timings, n
     case 'exited':
       return done({ gone: `recorder exited (status ${o.status})`, mayStillRun: true });
     case 'not-found': {
+      // A vendor callback already said the recorder ended: that is the confirmation.
+      if (evidence.ended) return done({ gone: `query 404 after the vendor's ${evidence.ended}`, mayStillRun: false });
+      // A failover in progress answers 404 until the vendor's own recovery is done: do not restart yet.
+      if (evidence.failoverUntil !== undefined && now < evidence.failoverUntil) {
+        return again(Math.min(t.notFoundConfirmDelaysMs[0], evidence.failoverUntil - now), "404 during the vendor's failover: waiting for its own recovery");
+      }
       const delay = counts.next('not-found', t.notFoundConfirmDelaysMs);
       if (delay === undefined) return done({ gone: `query 404 confirmed ${counts.of('not-found') + 1} times`, mayStillRun: false });
       // A confirmation is not cut short by the deadline: the recorder may be in the vendor's failover.

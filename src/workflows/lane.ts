@@ -7,6 +7,7 @@ import { log } from '@temporalio/workflow';
 import type { VendorDetail } from '../contract/detail';
 import type { Segment, Slot } from '../contract/messages';
 import { decideDescribe, decidePrepare, decideStart, decideStop, restartBackoffMs, type Probe } from './decisions';
+import { evidenceFor } from './events';
 import { identityFor } from './identities';
 import { countRestart, recordConfirmLatency, recordRestartGap, type RestartReason } from './metrics';
 import { Counts, retrying } from './retry';
@@ -156,6 +157,7 @@ export class Lane {
     if (recorder.credentialExpiresAt) seg.credentialExpiresAt = recorder.credentialExpiresAt;
     if (recorder.manageableUntil) seg.manageableUntil = recorder.manageableUntil;
     if (recorder.vendor) seg.vendor = recorder.vendor;
+    if (recorder.uploadStages) seg.uploadStages = recorder.uploadStages;
     this.r.observer.publish();
     return 'started';
   }
@@ -168,7 +170,10 @@ export class Lane {
     let delay = t.firstQueryDelayMs;
     const polls = new Counts();
     for (;;) {
-      if (await this.r.waits.waitUntil(Math.min(now() + delay, deadline), 'confirm: next query')) return 'stop';
+      // A vendor event (the recorder started, or ended) brings the next query forward.
+      await this.r.waits.waitUntil(Math.min(now() + delay, deadline), 'confirm: next query', this.woken);
+      if (this.r.stopRequested) return 'stop';
+      this.takeWake();
       const p = await this.probe(seg, deadline);
       if ('alive' in p) return { idle: p.idle };
       if ('interrupted' in p) return 'stop';
@@ -186,7 +191,9 @@ export class Lane {
   private async monitor(seg: Segment): Promise<void> {
     const { t, state } = this.r;
     const due = this.slot.nextPollAt ? Date.parse(this.slot.nextPollAt) : now() + t.monitorIntervalMs;
-    if (await this.r.waits.waitUntil(due, 'monitor: next query')) return;
+    await this.r.waits.waitUntil(due, 'monitor: next query', this.woken);
+    if (this.r.stopRequested) return;
+    this.takeWake();
     const p = await this.probe(seg);
     if ('interrupted' in p) return;
     this.slot.nextPollAt = iso(now() + t.monitorIntervalMs);
@@ -217,7 +224,7 @@ export class Lane {
         if (o.kind === 'recording' || o.kind === 'idle') seg.lastAliveAt = iso(now());
         return o;
       },
-      (o, counts) => decideDescribe(o as Parameters<typeof decideDescribe>[0], counts, this.r.t, now(), deadline),
+      (o, counts) => decideDescribe(o as Parameters<typeof decideDescribe>[0], counts, this.r.t, now(), deadline, evidenceFor(seg, this.r.t.failoverGraceMs)),
       (ms, why) => this.r.waits.wait(ms, why),
       () => ({ interrupted: true }),
     );
@@ -253,14 +260,27 @@ export class Lane {
     );
     if ('stopped' in r) {
       // The stop answer is authoritative: a playlist name seen by query is no proof of data.
-      if (r.nothingRecorded) seg.files = [];
-      else if (r.files.length) seg.files = r.files;
+      if (r.nothingRecorded) {
+        seg.files = [];
+        seg.nothingRecorded = true;
+      } else if (r.files.length) seg.files = r.files;
       seg.uploadingStatus = r.uploadingStatus;
       return { nothingRecorded: r.nothingRecorded };
     }
     if ('gone' in r) return { nothingRecorded: false };
     this.r.state.lastError = r.uncertain;
     return { uncertain: r.uncertain, rejected: r.rejected, nothingRecorded: false };
+  }
+
+  // ------------------------------------------------------------------ vendor events (./events)
+
+  /** A vendor event asked this lane to query now. */
+  private readonly woken = (): boolean => this.slot.wake !== undefined;
+
+  private takeWake(): void {
+    if (this.slot.wake === undefined) return;
+    log.info('vendor event: querying the recorder now', { ...this.r.observer.logFields(this.live()), event: this.slot.wake });
+    this.slot.wake = undefined;
   }
 
   // ------------------------------------------------------------------ segments

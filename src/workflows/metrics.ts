@@ -21,3 +21,13 @@ export function recordConfirmLatency(seconds: number): void {
 export function recordRestartGap(seconds: number): void {
   metricMeter.createHistogram('recording_restart_gap', 'float', 's', 'Last status 4/5 of a lost recorder to its successor\'s first').record(Math.max(0, seconds));
 }
+
+/** Vendor callbacks that reached the recording, by kind and what they did (duplicate, woke a lane, settled an upload...). */
+export function countEvent(kind: string, effect: string): void {
+  metricMeter.createCounter('recording_vendor_events', 'events', 'Vendor callback events delivered to recordings, by kind and effect').add(1, { kind, effect });
+}
+
+/** One segment's upload settled (or given up on at its deadline), by the state it ended in. */
+export function countUploadSettled(state: string): void {
+  metricMeter.createCounter('recording_uploads_settled', 'segments', 'Segment uploads settled after stop, by state').add(1, { state });
+}

@@ -3,7 +3,7 @@
  * "Current Details", and search attributes to list and filter by. None of it adds commands to
  * the recording's logic; search attributes are upserted only when they change.
  */
-import { log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { log, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Phase, RecordingState, Segment } from '../contract/messages';
 import {
   RecordingAppId,
@@ -13,7 +13,9 @@ import {
   RecordingRestarts,
   RecordingSid,
   RecordingUid,
+  RecorderIds,
 } from '../contract/search-attributes';
+import { isPending } from './uploads';
 
 export function currentDetails(s: RecordingState): string {
   const seg = s.segments[s.segments.length - 1];
@@ -59,10 +61,13 @@ export class Observer {
     this.show();
     const s = this.state;
     const seg = s.segments[s.segments.length - 1];
-    const snapshot = JSON.stringify([s.phase, seg?.recorderId, seg?.identity, s.restarts]);
+    // The callback receiver routes by these: every recorder still running or owing an upload callback.
+    const recorderIds = patched('recorder-ids-search-attribute') ? s.segments.filter((x) => x.recorderId && (!x.endedAt || isPending(x))).map((x) => x.recorderId!) : undefined;
+    const snapshot = JSON.stringify([s.phase, seg?.recorderId, seg?.identity, s.restarts, recorderIds]);
     if (snapshot === this.lastUpserted) return;
     this.lastUpserted = snapshot;
     upsertSearchAttributes([
+      ...(recorderIds ? [{ key: RecorderIds, value: recorderIds }] : []),
       { key: RecordingPhase, value: s.phase },
       { key: RecordingRestarts, value: s.restarts },
       ...(seg?.identity ? [{ key: RecordingUid, value: seg.identity }] : []),

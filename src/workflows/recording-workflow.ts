@@ -1,5 +1,6 @@
 import { ApplicationFailure, CancellationScope, setHandler } from '@temporalio/workflow';
-import { stateQuery, stopSignal, updateLayoutUpdate, updateSubscriptionsUpdate, type RecordingSummary, type RecordingWorkflowArgs } from '../contract/messages';
+import { recorderEventSignal } from '../contract/events';
+import { awaitStoppedUpdate, stateQuery, stopSignal, updateLayoutUpdate, updateSubscriptionsUpdate, type RecordingSummary, type RecordingWorkflowArgs } from '../contract/messages';
 import type { SettingName } from '../contract/recorder';
 import { formatIssues } from '../contract/request';
 import { recordingRequestSchema, specOf } from '../providers/catalog';
@@ -26,6 +27,8 @@ export async function recordingWorkflow(args: RecordingWorkflowArgs): Promise<Re
 
   setHandler(stateQuery, () => recording.state);
   setHandler(stopSignal, (req) => recording.requestStop(req?.reason));
+  setHandler(recorderEventSignal, (ev) => recording.onEvent(ev));
+  setHandler(awaitStoppedUpdate, () => recording.awaitStopped());
   for (const [update, name] of [
     [updateSubscriptionsUpdate, 'subscriptions'],
     [updateLayoutUpdate, 'layout'],

@@ -4,7 +4,8 @@
  * stop every recorder explicitly, and carry the state across continue-as-new. Deterministic: all
  * I/O goes through the provider's activities, all decisions through ./decisions.
  */
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, workflowInfo } from '@temporalio/workflow';
+import type { RecorderEvent } from '../contract/events';
 import type { VendorDetail } from '../contract/detail';
 import type { RecordingFailureDetails, RecordingState, RecordingSummary, RecordingWorkflowArgs, Segment, UpdateResult } from '../contract/messages';
 import type { RecordingInputBase } from '../contract/request';
@@ -15,7 +16,10 @@ import type { ProviderSpec } from '../providers/spec';
 import { identitiesNeeded } from './identities';
 import { Lane } from './lane';
 import { Observer } from './observe';
+import { applyEvent } from './events';
+import { countUploadSettled } from './metrics';
 import { endSegment, isLive, iso } from './segments';
+import { beginUpload, expireUpload, isPending, overallUpload } from './uploads';
 import { DesiredSettings } from './settings';
 import { Vendor } from './vendor';
 import { Waits } from './waits';
@@ -71,9 +75,58 @@ export class Recording {
   async run(): Promise<RecordingSummary> {
     while (!this.stopRequested) {
       await Promise.all(this.lanes.map((lane) => lane.step()));
+      this.beginUploads();
       if (!this.stopRequested && this.shouldContinueAsNew()) await this.continueAsNew();
     }
     return this.finish();
+  }
+
+  // ------------------------------------------------------------------ vendor events and uploads
+
+  /** A callback from the receiver (./events); malformed signals are logged, never fatal. */
+  onEvent(ev: RecorderEvent): void {
+    if (!ev || typeof ev !== 'object' || typeof ev.eventId !== 'string' || typeof ev.recorderId !== 'string' || typeof ev.kind !== 'string') {
+      log.warn('ignored a malformed recorder event signal', { recordingId: this.state.recordingId });
+      return;
+    }
+    const before = this.settledCount();
+    if (applyEvent(this.state, ev) === 'upload') this.countSettled(before);
+    this.observer.publish();
+  }
+
+  private get tracked(): boolean {
+    return this.input.trackUploads === true;
+  }
+
+  /** Every ended segment that may have files gets its upload record (pending or untracked). */
+  private beginUploads(): void {
+    const before = this.settledCount();
+    for (const seg of this.state.segments) if (seg.endedAt) beginUpload(seg, this.tracked, iso(Date.now()));
+    this.countSettled(before);
+  }
+
+  private settledCount(): Set<number> {
+    return new Set(this.state.segments.filter((s) => s.upload?.settledAt).map((s) => s.index));
+  }
+
+  private countSettled(before: Set<number>): void {
+    for (const seg of this.state.segments) if (seg.upload?.settledAt && !before.has(seg.index)) countUploadSettled(seg.upload.state);
+  }
+
+  /** Phase `uploading`: until every segment's upload settles, or the deadline (absolute, so it survives continue-as-new). */
+  private async awaitUploads(): Promise<void> {
+    const deadline = Date.parse(this.state.uploadDeadlineAt!);
+    const pending = () => this.state.segments.filter(isPending);
+    while (pending().length) {
+      this.observer.setPhase('uploading');
+      const settled = await this.waits.until(() => !pending().length || this.shouldContinueAsNew(), deadline, `uploads: ${pending().length} segment(s) awaiting the vendor's upload callbacks`);
+      if (!settled) {
+        const before = this.settledCount();
+        for (const seg of pending()) expireUpload(seg, iso(Date.now()));
+        this.countSettled(before);
+        log.warn('uploads not settled by their deadline: reported unknown', { recordingId: this.state.recordingId, deadline: this.state.uploadDeadlineAt });
+      } else if (pending().length) await this.continueAsNew();
+    }
   }
 
   // ------------------------------------------------------------------ stop
@@ -88,36 +141,59 @@ export class Recording {
     return this.state.stopRequestedAt !== undefined;
   }
 
+  /** Stop every recorder and wait for it; then, if asked, for the uploads. Resumable after continue-as-new. */
   private async finish(): Promise<RecordingSummary> {
-    this.observer.setPhase('stopping');
-    const stops = await Promise.all(
-      this.lanes.map(async (lane) => {
-        const seg = lane.live();
-        if (!seg) return { seg };
-        const result = await lane.stopPersistently(seg, 'the recorder');
-        endSegment(seg, this.state.stopReason ? `stopped: ${this.state.stopReason}` : 'stopped');
-        return { seg, result };
-      }),
-    );
+    if (!this.state.stoppedAt) {
+      this.observer.setPhase('stopping');
+      const stopped = await Promise.all(
+        this.lanes.map(async (lane) => {
+          const seg = lane.live();
+          if (!seg) return undefined;
+          const result = await lane.stopPersistently(seg, 'the recorder');
+          if (result.uncertain) seg.stopUncertain = result.uncertain;
+          endSegment(seg, this.state.stopReason ? `stopped: ${this.state.stopReason}` : 'stopped');
+          return seg.index;
+        }),
+      );
+      this.state.stoppedSegments = stopped.filter((i): i is number => i !== undefined);
+      this.state.stoppedAt = iso(Date.now());
+      this.state.uploadDeadlineAt = iso(Date.now() + this.t.uploadDeadlineMs);
+    }
+    this.beginUploads();
+    await this.awaitUploads();
     this.observer.setPhase('stopped');
     await condition(allHandlersFinished);
-    const files = this.state.segments.flatMap((s) => s.files);
-    const stopped = stops.filter((s) => s.result);
-    const uncertain = stopped.map((s) => s.result!.uncertain).filter(Boolean);
+    return this.summary();
+  }
+
+  /** What the recording did; complete once the phase is `stopped`, and already true of the recorders in `uploading`. */
+  summary(): RecordingSummary {
+    const s = this.state;
+    const files = s.segments.flatMap((seg) => seg.files);
+    const stopped = (s.stoppedSegments ?? []).map((i) => s.segments[i]);
+    const uncertain = stopped.map((seg) => seg.stopUncertain).filter(Boolean);
     return {
       recordingId: this.input.recordingId,
       provider: this.input.provider,
-      account: this.state.account,
+      account: s.account,
       channel: this.input.channel,
       status: 'stopped',
-      stopReason: this.state.stopReason,
-      segments: this.state.segments,
-      restarts: this.state.restarts,
+      stopReason: s.stopReason,
+      segments: s.segments,
+      restarts: s.restarts,
       files,
-      uploadingStatus: stops.find((s) => s.seg)?.seg?.uploadingStatus,
-      nothingRecorded: stopped.length > 0 && stopped.every((s) => s.result!.nothingRecorded) && files.length === 0,
+      uploadingStatus: stopped[0]?.uploadingStatus,
+      upload: overallUpload(s.segments),
+      nothingRecorded: stopped.length > 0 && stopped.every((seg) => !seg.stopUncertain && seg.nothingRecorded) && files.length === 0,
       ...(uncertain.length ? { stopUncertain: uncertain.join('; ') } : {}),
     };
+  }
+
+  /** The awaitStopped update: every recorder stopped (phase uploading or stopped), or the recording failed. */
+  async awaitStopped(): Promise<RecordingSummary> {
+    await condition(() => this.state.phase === 'uploading' || this.state.phase === 'stopped' || this.state.phase === 'failed');
+    if (this.state.phase === 'failed') throw ApplicationFailure.nonRetryable(`recording failed: ${this.state.lastError ?? 'unknown error'}`, 'RecordingFailed');
+    return this.summary();
   }
 
   /** The recording fails with the vendor's word, leaving no recorder running. */

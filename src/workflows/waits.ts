@@ -1,6 +1,6 @@
 /**
  * The recording's waits, each shown in state and the Web UI while it lasts. A wakeable wait ends
- * early when stop is requested (later: a vendor event or a deadline); a plain sleep does not
+ * early when stop is requested (or on the caller's own wake-up, e.g. a vendor event); a plain sleep does not
  * (a retry that may reveal a running recorder must happen whatever else arrives).
  */
 import { condition, sleep } from '@temporalio/workflow';
@@ -20,9 +20,17 @@ export class Waits {
     return this.waitUntil(Date.now() + ms, reason);
   }
 
-  async waitUntil(at: number, reason: string): Promise<boolean> {
+  /** `alsoWake`: the caller's own reason to end the wait early (stop always is one). */
+  async waitUntil(at: number, reason: string, alsoWake?: () => boolean): Promise<boolean> {
     const ms = at - Date.now();
-    return this.showing(reason, at, () => (ms > 0 ? condition(this.woken, ms, { summary: reason }) : Promise.resolve(this.woken())));
+    const woken = alsoWake ? () => this.woken() || alsoWake() : this.woken;
+    return this.showing(reason, at, () => (ms > 0 ? condition(woken, ms, { summary: reason }) : Promise.resolve(woken())));
+  }
+
+  /** Waits for `done` until `at`, whatever else happens (stop included); true when `done` came first. */
+  async until(done: () => boolean, at: number, reason: string): Promise<boolean> {
+    const ms = at - Date.now();
+    return this.showing(reason, at, () => (ms > 0 ? condition(done, ms, { summary: reason }) : Promise.resolve(done())));
   }
 
   async sleep(ms: number, reason: string): Promise<void> {

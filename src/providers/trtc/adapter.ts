@@ -12,6 +12,7 @@ import type { TrtcConfig } from './config';
 import { describeOutcome } from './outcome';
 import type { TrtcLayout, TrtcRecordingInput, TrtcSubscriptions } from './request';
 import type { CreateCloudRecordingRequest } from './schemas';
+import type { UploadStage } from '../../contract/events';
 import type { TrtcOutcome } from './types';
 import { mintUserSig } from './usersig';
 
@@ -71,6 +72,7 @@ export function createTrtcAdapter(client: TrtcClient, config: TrtcConfig): Recor
         identity: req.identity,
         credentialExpiresAt: new Date(startedAt + userSigSeconds * 1000).toISOString(),
         manageableUntil: new Date(startedAt + r.resourceExpiredHour * 3_600_000).toISOString(),
+        uploadStages: uploadStagesOf(storage, r.outputFormat),
       });
     },
 
@@ -98,4 +100,14 @@ export function createTrtcAdapter(client: TrtcClient, config: TrtcConfig): Recor
       return deleteAnswer(expected('DeleteCloudRecording', o));
     },
   };
+}
+
+/**
+ * Which upload callbacks settle a TRTC recorder's files (spec §5.4): VOD ends with 312; object
+ * storage with 305, and with 310 as well when an MP4 conversion follows the HLS (OutputFormat 1,
+ * hls+mp4; the spec infers 310 for that format only, so the others wait for 305 alone).
+ */
+export function uploadStagesOf(storage: { CloudVod?: unknown }, outputFormat: number | undefined): UploadStage[] {
+  if (storage.CloudVod) return ['vod'];
+  return outputFormat === 1 ? ['storage', 'mp4'] : ['storage'];
 }
