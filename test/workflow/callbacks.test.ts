@@ -123,6 +123,30 @@ describe('vendor callbacks in the workflow', () => {
     expect(final.segments[0].upload).toMatchObject({ state: 'uploaded', stages: { storage: { state: 'uploaded', vendorEvent: '305' } } });
   });
 
+  it('settles uploads per segment across a restart: the lost recorder\'s files settle while the recording goes on', async () => {
+    const req = env.trtcRequest({ trackUploads: true });
+    await env.client.startRecording(req);
+    const first = (await env.waitForState(req.recordingId, (s) => s.phase === 'recording')).segments[0];
+    await env.trtcControl('POST', `/tasks/${first.recorderId}/exit`);
+    let state = await env.waitForState(req.recordingId, (s) => s.segments.length === 2 && s.phase === 'recording');
+    expect(state.segments[0].upload?.state).toBe('pending');
+    const second = state.segments[1];
+    // Both recorder ids route here: the live one and the one that still owes its upload callback.
+    await waitFor(async () => {
+      for await (const wf of env.client.temporal.workflow.list({ query: `${RecorderIds.name} = '${first.recorderId}' AND ${RecorderIds.name} = '${second.recorderId}'` })) return wf.workflowId;
+      return undefined;
+    });
+    const upload = (recorderId: string) => event(req.recordingId, { provider: 'trtc', recorderId, kind: 'upload', vendorEvent: '305', upload: { stage: 'storage', state: 'uploaded' } });
+    await upload(first.recorderId!);
+    state = await env.waitForState(req.recordingId, (s) => s.segments[0].upload?.state === 'uploaded');
+    expect(state.phase).toBe('recording');
+    await env.client.stopRecording(req.recordingId);
+    await upload(second.recorderId!);
+    const final = await env.client.awaitUploads(req.recordingId);
+    expect(final.segments.map((s) => s.upload?.state)).toEqual(['uploaded', 'uploaded']);
+    expect(final.upload).toBe('uploaded');
+  });
+
   it('an upload that never settles is reported unknown at its deadline, across a continue-as-new', async () => {
     const req = env.trtcRequest({ trackUploads: true, timings: { ...env.trtcRequest().timings, uploadDeadlineMs: 6_000, continueAsNewAfterEvents: 100 } });
     await env.client.startRecording(req);
