@@ -8,7 +8,7 @@ import type { VendorDetail } from './detail';
 import type { EventFile, RecorderEventKind, UploadStage, UploadState } from './events';
 import type { RecordingInputBase } from './request';
 
-export const PHASES = ['acquiring', 'starting', 'confirming', 'recording', 'idle', 'degraded', 'restarting', 'stopping', 'uploading', 'stopped', 'failed'] as const;
+export const PHASES = ['acquiring', 'starting', 'confirming', 'recording', 'idle', 'degraded', 'restarting', 'handover', 'stopping', 'uploading', 'stopped', 'failed'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export const WORKFLOW_TYPE = 'recordingWorkflow';
@@ -42,6 +42,14 @@ export interface Segment {
   credentialExpiresAt?: string;
   manageableUntil?: string;
   vendor?: Record<string, string>;
+  /** The earliest of the recorder's credential expiry, resource expiry and maxRecorderLifetimeMs. */
+  endOfLife?: string;
+  /** When its successor is due (handoverLeadMs before endOfLife). */
+  handoverAt?: string;
+  /** A planned handover's successor: the index of the recorder it took over from. */
+  successorOf?: number;
+  /** The successor this recorder handed over to (their times overlap). */
+  handedOverTo?: number;
   /** Where this recorder's files go; each stage settles on its own callback. */
   uploadStages?: UploadStage[];
   /** The latest vendor event about this recorder that bears on whether it runs (callbacks). */
@@ -95,6 +103,8 @@ export interface Slot {
   nextPollAt?: string;
   /** A vendor event asks for a describe now rather than at nextPollAt. */
   wake?: string;
+  /** A planned handover of recorder #of that has not succeeded yet: attempts, last error, next try. */
+  handover?: { of: number; attempts: number; lastError?: string; nextAt?: string };
 }
 
 export interface RecordingState {
@@ -109,6 +119,8 @@ export interface RecordingState {
   slots: Slot[];
   segments: Segment[];
   restarts: number;
+  /** Planned handovers started (successors opened); not restarts. */
+  handovers?: number;
   lastStatus?: string | number;
   lastError?: string;
   lastVendorDetail?: VendorDetail;
@@ -136,7 +148,10 @@ export interface RecordingSummary {
   status: 'stopped';
   stopReason?: string;
   segments: Segment[];
+  /** Each lane's segments (indexes), in order; one lane unless `redundancy` asked for more. */
+  lanes: Array<{ lane: number; segments: number[] }>;
   restarts: number;
+  handovers?: number;
   files: string[];
   uploadingStatus?: string;
   /** Where the files are, over every segment: the worst state of any segment that recorded. */

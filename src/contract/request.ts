@@ -26,6 +26,9 @@ export function identitiesSchema(identity: z.ZodType<string>) {
     .refine((ids) => new Set(ids).size === ids.length, 'must all differ');
 }
 
+/** Two identities per lane: a lane alternates between its own two, so it never meets another lane's. */
+export const identitiesNeeded = (lanes: number): number => 2 * lanes;
+
 /** Fields shared by every provider's request schema. */
 export const commonRequestFields = {
   recordingId: recordingIdSchema,
@@ -37,6 +40,11 @@ export const commonRequestFields = {
    * the segments end 'unknown' at the deadline, so it is off unless asked for.
    */
   trackUploads: z.boolean().default(false),
+  /**
+   * Recorders running at once, each on its own lane (own identities, own restarts and handovers):
+   * the vendor's advice for critical recordings (seed 000). Each lane is a billed recorder.
+   */
+  redundancy: z.int().min(1).max(4).default(1),
 };
 
 /** What the lifecycle reads of any provider's validated request. */
@@ -48,6 +56,7 @@ export interface RecordingInputBase {
   identities?: string[];
   timings?: TimingOverrides;
   trackUploads?: boolean;
+  redundancy?: number;
   subscriptions?: Record<string, unknown>;
   layout?: Record<string, unknown>;
 }

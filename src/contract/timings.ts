@@ -42,6 +42,14 @@ export const timingsSchema = z.strictObject({
   activityScheduleTimeoutMs: ms.min(1_000),
   /** After a failover event (Agora 12, TRTC 306) a 404 is the vendor's own recovery for this long, not a death (Agora: up to 90 s). */
   failoverGraceMs: ms,
+  /**
+   * Start a successor this long before a recorder's end of life (token / UserSig expiry, resource
+   * expiry, maxRecorderLifetimeMs), so it is confirmed before the predecessor stops: enough for the
+   * worst confirm (90 s) and its retries.
+   */
+  handoverLeadMs: ms,
+  /** A recorder's own life limit set by the recording (0: none beyond the vendor's); handed over before it ends. */
+  maxRecorderLifetimeMs: z.number().int().min(0).max(30 * 24 * 3600 * 1000),
   /** Uploads not settled by a callback this long after the stop are reported 'unknown' (Agora: uploads may take 24 h and more). */
   uploadDeadlineMs: z.number().int().min(0).max(30 * 24 * 3600 * 1000),
 });
@@ -68,6 +76,8 @@ export const commonTimings: Timings = {
   activityTimeoutMs: 60_000,
   activityScheduleTimeoutMs: 120_000,
   failoverGraceMs: 90_000,
+  handoverLeadMs: 600_000,
+  maxRecorderLifetimeMs: 0,
   uploadDeadlineMs: 48 * 3600 * 1000,
 };
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { SettingName } from '../contract/recorder';
-import { formatIssues, InvalidInputError, type RecordingInputBase } from '../contract/request';
+import { formatIssues, identitiesNeeded, InvalidInputError, type RecordingInputBase } from '../contract/request';
 import { resolveTimings, type Timings } from '../contract/timings';
 import { agoraRequestSchema, type AgoraRecordingRequest } from './agora/request';
 import { agoraSpec } from './agora/spec';
@@ -42,7 +42,11 @@ export function timingsFor(input: RecordingInputBase): Timings {
 }
 
 /** The identity pool: the request's own, or derived from the recording id. */
-export function identitiesFor(input: RecordingInputBase, count = 2): string[] {
+export function identitiesFor(input: RecordingInputBase): string[] {
+  const count = identitiesNeeded(input.redundancy ?? 1);
+  if (input.identities && input.identities.length < count) {
+    throw new InvalidInputError(`identities: redundancy ${input.redundancy} needs ${count} identities (2 per lane, so no lane ever reuses another's); got ${input.identities.length}`);
+  }
   return input.identities ?? specOf(input).deriveIdentities(input.recordingId, count);
 }
 

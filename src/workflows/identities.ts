@@ -5,9 +5,6 @@
  * rule), and no two lanes ever share one.
  */
 
-/** Two identities per lane. */
-export const identitiesNeeded = (lanes: number): number => 2 * lanes;
-
 export function identityFor(pool: readonly string[], lane: number, switches: number): string {
   const own = pool.slice(2 * lane, 2 * lane + 2);
   if (own.length < 2) throw new RangeError(`identities: lane ${lane} needs 2 identities of its own; the pool has ${pool.length}`);

@@ -9,7 +9,7 @@ import type { Segment, Slot } from '../contract/messages';
 import { decideDescribe, decidePrepare, decideStart, decideStop, restartBackoffMs, type Probe } from './decisions';
 import { evidenceFor } from './events';
 import { identityFor } from './identities';
-import { countRestart, recordConfirmLatency, recordRestartGap, type RestartReason } from './metrics';
+import { countHandover, countRestart, recordConfirmLatency, recordRestartGap, type RestartReason } from './metrics';
 import { Counts, retrying } from './retry';
 import { endSegment, isLive, iso, refOf } from './segments';
 import type { Recording } from './recording';
@@ -27,16 +27,24 @@ export class Lane {
     readonly slot: Slot,
   ) {}
 
+  /** The lane's current recorder: during a handover the predecessor, until its successor is confirmed. */
   live(): Segment | undefined {
-    const seg = this.segments().at(-1);
-    return isLive(seg) ? seg : undefined;
+    const lives = this.lives();
+    return lives.find((s) => s.confirmedAt) ?? lives.at(-1);
   }
 
-  /** One step: watch the live recorder until its next query, or start one. */
+  /** Every recorder of the lane that may run: two during a handover. */
+  lives(): Segment[] {
+    return this.segments().filter(isLive);
+  }
+
+  /** One step: watch the live recorder until its next query (or its handover), or start one. */
   async step(): Promise<void> {
     const seg = this.live();
-    if (seg) await this.monitor(seg);
-    else await this.startRecorder();
+    if (!seg) return this.startRecorder();
+    const due = this.handoverDueAt(seg);
+    if (due !== undefined && now() >= due) return this.handover(seg);
+    return this.monitor(seg, due);
   }
 
   // ------------------------------------------------------------------ start (Agora spec §7.2)
@@ -54,11 +62,47 @@ export class Lane {
       if (await this.r.waits.wait(backoff, `restart backoff after ${this.slot.consecutiveFailures} failed attempts`)) return;
     }
 
-    const seg = this.openSegment();
+    const seg = this.openSegment(identityFor(this.r.state.identities, this.slot.lane, this.slot.switches));
+    const r = await this.attempt(seg);
+    if ('stop' in r) return;
+    if ('failed' in r) {
+      if (r.switchIdentity) this.slot.switches += 1;
+      return this.failAttempt(seg, r.failed, r.reason);
+    }
+    const previous = this.segments().at(-2);
+    const lastAlive = previous?.lastAliveAt ?? previous?.confirmedAt;
+    if (lastAlive) recordRestartGap((now() - Date.parse(lastAlive)) / 1000);
+    this.slot.consecutiveFailures = 0;
+    await this.confirmed(seg, r.idle);
+  }
+
+  /** A recorder proved it records: due times, phase, and the desired settings. */
+  private async confirmed(seg: Segment, idle: boolean): Promise<void> {
+    const { t } = this.r;
+    seg.confirmedAt = iso(now());
+    recordConfirmLatency((now() - Date.parse(seg.startedAt!)) / 1000);
+    if (seg.endOfLife) {
+      // Never sooner than half its remaining life: a lead longer than the life would hand over forever.
+      const eol = Date.parse(seg.endOfLife);
+      seg.handoverAt = iso(Math.max(eol - t.handoverLeadMs, now() + (eol - now()) / 2));
+    }
+    this.slot.nextPollAt = iso(now() + t.monitorIntervalMs);
+    this.r.observer.setPhase(idle ? 'idle' : 'recording');
+    await this.r.settings.reconcile(seg);
+  }
+
+  /**
+   * One attempt on one identity: prepare → start → confirm. The segment stays open: the caller
+   * ends it (a failure) or keeps it (confirmed; or cut short by stop, when finish stops what runs).
+   */
+  private async attempt(seg: Segment): Promise<{ idle: boolean } | { stop: true } | { failed: string; reason: RestartReason; switchIdentity: boolean }> {
     let lease = await this.prepare(seg);
     let reprepared = false;
     while (lease !== undefined) {
-      if (this.r.stopRequested) return endSegment(seg, 'stop requested before start');
+      if (this.r.stopRequested) {
+        endSegment(seg, 'stop requested before start');
+        return { stop: true };
+      }
       seg.lease = lease || undefined;
       const started = await this.start(seg, lease);
       if (started === 'started') break;
@@ -68,31 +112,79 @@ export class Lane {
         lease = await this.prepare(seg);
         continue;
       }
-      if ('switchIdentity' in started) this.slot.switches += 1;
-      return this.failAttempt(seg, 'switchIdentity' in started ? started.switchIdentity : started.reprepare, 'start-rejected');
+      if ('switchIdentity' in started) return { failed: started.switchIdentity, reason: 'start-rejected', switchIdentity: true };
+      return { failed: started.reprepare, reason: 'start-rejected', switchIdentity: false };
     }
     if (!seg.recorderId) {
-      if (this.r.stopRequested) return endSegment(seg, 'stop requested before start');
-      return this.failAttempt(seg, seg.endReason ?? 'prepare failed', 'acquire-failed');
+      if (this.r.stopRequested) {
+        endSegment(seg, 'stop requested before start');
+        return { stop: true };
+      }
+      return { failed: seg.endReason ?? 'prepare failed', reason: 'acquire-failed', switchIdentity: false };
     }
-    if (this.r.stopRequested) return;
+    if (this.r.stopRequested) return { stop: true };
 
     const confirmed = await this.confirm(seg);
-    if (confirmed === 'stop') return;
+    if (confirmed === 'stop') return { stop: true };
     if ('why' in confirmed) {
       if (confirmed.mayStillRun) await this.stopQuietly(seg);
-      this.slot.switches += 1;
-      return this.failAttempt(seg, confirmed.why, 'unconfirmed');
+      return { failed: confirmed.why, reason: 'unconfirmed', switchIdentity: true };
     }
-    seg.confirmedAt = iso(now());
-    recordConfirmLatency((now() - Date.parse(seg.startedAt!)) / 1000);
-    const previous = this.segments().at(-2);
-    const lastAlive = previous?.lastAliveAt ?? previous?.confirmedAt;
-    if (lastAlive) recordRestartGap((now() - Date.parse(lastAlive)) / 1000);
-    this.slot.consecutiveFailures = 0;
-    this.slot.nextPollAt = iso(now() + t.monitorIntervalMs);
-    this.r.observer.setPhase(confirmed.idle ? 'idle' : 'recording');
-    await this.r.settings.reconcile(seg);
+    return confirmed;
+  }
+
+  // ------------------------------------------------------------------ planned handover
+
+  /**
+   * When the current recorder's successor is due: its handoverAt, or the retry time after a failed
+   * successor; never once its end of life has passed (then it dies, and the lane restarts as usual).
+   */
+  private handoverDueAt(seg: Segment): number | undefined {
+    if (!seg.handoverAt || !seg.endOfLife || now() >= Date.parse(seg.endOfLife)) return undefined;
+    const h = this.slot.handover;
+    if (h?.of === seg.index && h.nextAt) return Date.parse(h.nextAt) < Date.parse(seg.endOfLife) ? Date.parse(h.nextAt) : undefined;
+    return Date.parse(seg.handoverAt);
+  }
+
+  /**
+   * A gapless handover: a successor on the lane's other identity, confirmed while the predecessor
+   * still records; only then is the predecessor stopped. A successor that does not confirm leaves
+   * the predecessor current, and the handover is retried with backoff until its end of life.
+   */
+  private async handover(pred: Segment): Promise<void> {
+    const { t, state } = this.r;
+    const h = this.slot.handover?.of === pred.index ? this.slot.handover : (this.slot.handover = { of: pred.index, attempts: 0 });
+    h.attempts += 1;
+    h.nextAt = undefined;
+    this.r.observer.setPhase('handover');
+    const identity = this.otherIdentity(pred.identity);
+    log.info('handing over before the recorder\'s end of life', { ...this.r.observer.logFields(pred), endOfLife: pred.endOfLife, attempt: h.attempts, successorIdentity: identity });
+    const succ = this.openSegment(identity, pred.index);
+    const r = await this.attempt(succ);
+    if ('stop' in r) return;
+    if ('failed' in r) {
+      endSegment(succ, r.failed);
+      h.lastError = r.failed;
+      h.nextAt = iso(Math.min(now() + restartBackoffMs(t, h.attempts), Date.parse(pred.endOfLife!)));
+      countHandover('failed');
+      log.warn('handover successor not confirmed; the predecessor keeps recording', { ...this.r.observer.logFields(succ), why: r.failed, retryAt: h.nextAt });
+      this.r.observer.setPhase('recording');
+      return;
+    }
+    // The successor records: the predecessor may go. Its identity is now the lane's current one.
+    this.slot.switches += 1;
+    this.slot.handover = undefined;
+    pred.handedOverTo = succ.index;
+    countHandover('completed');
+    await this.stopQuietly(pred);
+    endSegment(pred, `handed over to recorder #${succ.index} before its end of life ${pred.endOfLife}`);
+    state.lastError = undefined;
+    await this.confirmed(succ, r.idle);
+  }
+
+  private otherIdentity(identity: string): string {
+    const own = [0, 1].map((i) => identityFor(this.r.state.identities, this.slot.lane, i));
+    return own[0] === identity ? own[1] : own[0];
   }
 
   /** A lease for the start ('' for providers without one); undefined when this attempt is over. */
@@ -127,12 +219,15 @@ export class Lane {
       async () => {
         // Marked with what the start carries: an update may arrive while it is on the wire.
         const mark = this.r.settings.carriedBy(seg);
-        const o = await this.r.vendor.call('startRecorder', `start recorder #${seg.index} on ${this.r.terms.identity} ${seg.identity}`, {
-          recording: this.r.input,
-          identity: seg.identity,
-          ...(lease ? { lease } : {}),
-          settings: this.r.settings.current(),
-        });
+        this.r.startsInFlight += 1;
+        const o = await this.r.vendor
+          .call('startRecorder', `start recorder #${seg.index} on ${this.r.terms.identity} ${seg.identity}`, {
+            recording: this.r.input,
+            identity: seg.identity,
+            ...(lease ? { lease } : {}),
+            settings: this.r.settings.current(),
+          })
+          .finally(() => (this.r.startsInFlight -= 1));
         mark();
         last = o.detail;
         return o;
@@ -158,6 +253,9 @@ export class Lane {
     if (recorder.manageableUntil) seg.manageableUntil = recorder.manageableUntil;
     if (recorder.vendor) seg.vendor = recorder.vendor;
     if (recorder.uploadStages) seg.uploadStages = recorder.uploadStages;
+    const lives = [recorder.credentialExpiresAt, recorder.manageableUntil].filter((x): x is string => !!x).map(Date.parse);
+    if (this.r.t.maxRecorderLifetimeMs > 0) lives.push(now() + this.r.t.maxRecorderLifetimeMs);
+    if (lives.length) seg.endOfLife = iso(Math.min(...lives));
     this.r.observer.publish();
     return 'started';
   }
@@ -187,12 +285,17 @@ export class Lane {
 
   // ------------------------------------------------------------------ monitor (Agora spec §7.3)
 
-  /** A query on a durable timer; the due time is absolute, so it survives continue-as-new. */
-  private async monitor(seg: Segment): Promise<void> {
+  /**
+   * A query on a durable timer; the due time is absolute, so it survives continue-as-new. The wait
+   * ends early for a vendor event, a handover that falls due first, or a continue-as-new.
+   */
+  private async monitor(seg: Segment, handoverAt?: number): Promise<void> {
     const { t, state } = this.r;
     const due = this.slot.nextPollAt ? Date.parse(this.slot.nextPollAt) : now() + t.monitorIntervalMs;
-    await this.r.waits.waitUntil(due, 'monitor: next query', this.woken);
-    if (this.r.stopRequested) return;
+    if (handoverAt !== undefined && handoverAt < due) {
+      if (!(await this.r.waits.waitUntil(handoverAt, 'handover: successor due', this.interrupts))) return;
+    } else await this.r.waits.waitUntil(due, 'monitor: next query', this.interrupts);
+    if (this.r.stopRequested || (this.slot.wake === undefined && this.r.continueAsNewDue())) return;
     this.takeWake();
     const p = await this.probe(seg);
     if ('interrupted' in p) return;
@@ -277,6 +380,9 @@ export class Lane {
   /** A vendor event asked this lane to query now. */
   private readonly woken = (): boolean => this.slot.wake !== undefined;
 
+  /** What ends a monitoring wait early besides stop: a vendor event, or the run's continue-as-new (other lanes wait for this one). */
+  private readonly interrupts = (): boolean => this.woken() || this.r.continueAsNewDue();
+
   private takeWake(): void {
     if (this.slot.wake === undefined) return;
     log.info('vendor event: querying the recorder now', { ...this.r.observer.logFields(this.live()), event: this.slot.wake });
@@ -289,18 +395,21 @@ export class Lane {
     return this.r.state.segments.filter((s) => s.lane === this.slot.lane);
   }
 
-  private openSegment(): Segment {
+  /** A new recorder attempt; `successorOf` marks a planned handover's successor (not a restart). */
+  private openSegment(identity: string, successorOf?: number): Segment {
     const { state } = this.r;
     const seg: Segment = {
       index: state.segments.length,
       lane: this.slot.lane,
-      identity: identityFor(state.identities, this.slot.lane, this.slot.switches),
+      identity,
       requestedAt: iso(now()),
       files: [],
       subscriptionsVersion: 0,
       layoutVersion: 0,
+      ...(successorOf !== undefined ? { successorOf } : {}),
     };
-    if (this.segments().length > 0) state.restarts += 1;
+    if (successorOf !== undefined) state.handovers = (state.handovers ?? 0) + 1;
+    else if (this.segments().length > 0) state.restarts += 1;
     state.segments.push(seg);
     return seg;
   }

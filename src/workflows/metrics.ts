@@ -31,3 +31,8 @@ export function countEvent(kind: string, effect: string): void {
 export function countUploadSettled(state: string): void {
   metricMeter.createCounter('recording_uploads_settled', 'segments', 'Segment uploads settled after stop, by state').add(1, { state });
 }
+
+/** Planned handovers before a recorder's end of life: completed, or a successor that did not confirm. */
+export function countHandover(outcome: 'completed' | 'failed'): void {
+  metricMeter.createCounter('recording_handovers', 'handovers', 'Planned handovers to a successor recorder, by outcome').add(1, { outcome });
+}

@@ -4,7 +4,7 @@
  * stop every recorder explicitly, and carry the state across continue-as-new. Deterministic: all
  * I/O goes through the provider's activities, all decisions through ./decisions.
  */
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
 import type { RecorderEvent } from '../contract/events';
 import type { VendorDetail } from '../contract/detail';
 import type { RecordingFailureDetails, RecordingState, RecordingSummary, RecordingWorkflowArgs, Segment, UpdateResult } from '../contract/messages';
@@ -13,7 +13,6 @@ import type { SettingName } from '../contract/recorder';
 import type { Timings } from '../contract/timings';
 import { identitiesFor, specOf, timingsFor } from '../providers/catalog';
 import type { ProviderSpec } from '../providers/spec';
-import { identitiesNeeded } from './identities';
 import { Lane } from './lane';
 import { Observer } from './observe';
 import { applyEvent } from './events';
@@ -23,9 +22,6 @@ import { beginUpload, expireUpload, isPending, overallUpload } from './uploads';
 import { DesiredSettings } from './settings';
 import { Vendor } from './vendor';
 import { Waits } from './waits';
-
-/** One slot today; redundant recording asks for more. */
-const LANES = 1;
 
 export class Recording {
   readonly state: RecordingState;
@@ -41,6 +37,9 @@ export class Recording {
   readonly settings: DesiredSettings;
   private readonly spec: ProviderSpec;
   private readonly lanes: Lane[];
+  /** Start requests on the wire (any lane): a failing recording waits for their answers before it stops what runs. */
+  startsInFlight = 0;
+  private readonly lanesRunApart = patched('lanes-run-apart');
 
   constructor({ input, carried }: RecordingWorkflowArgs) {
     this.input = input;
@@ -54,8 +53,8 @@ export class Recording {
       account: this.spec.account(input),
       channel: input.channel,
       phase: this.spec.leases ? 'acquiring' : 'starting',
-      identities: identitiesFor(input, identitiesNeeded(LANES)),
-      slots: Array.from({ length: LANES }, (_, lane) => ({ lane, switches: 0, consecutiveFailures: 0 })),
+      identities: identitiesFor(input),
+      slots: Array.from({ length: input.redundancy ?? 1 }, (_, lane) => ({ lane, switches: 0, consecutiveFailures: 0 })),
       segments: [],
       restarts: 0,
       desired: { subscriptions: input.subscriptions, subscriptionsVersion: 0, layout: input.layout, layoutVersion: 0 },
@@ -73,12 +72,31 @@ export class Recording {
   // ------------------------------------------------------------------ the lifecycle
 
   async run(): Promise<RecordingSummary> {
-    while (!this.stopRequested) {
-      await Promise.all(this.lanes.map((lane) => lane.step()));
-      this.beginUploads();
-      if (!this.stopRequested && this.shouldContinueAsNew()) await this.continueAsNew();
+    if (this.lanesRunApart) {
+      // Each lane runs on its own: one lane's restart or handover never delays another's polls.
+      await Promise.all(this.lanes.map((lane) => this.runLane(lane)));
+      if (!this.stopRequested) await this.continueAsNew();
+    } else {
+      // Histories from before 0.3 stepped the lanes together.
+      while (!this.stopRequested) {
+        await Promise.all(this.lanes.map((lane) => lane.step()));
+        this.beginUploads();
+        if (!this.stopRequested && this.shouldContinueAsNew()) await this.continueAsNew();
+      }
     }
     return this.finish();
+  }
+
+  private async runLane(lane: Lane): Promise<void> {
+    while (!this.stopRequested && !this.continueAsNewDue()) {
+      await lane.step();
+      this.beginUploads();
+    }
+  }
+
+  /** Lanes end their steps for it; once one sees it, all do (waits wake on it). */
+  continueAsNewDue(): boolean {
+    return this.lanesRunApart && this.shouldContinueAsNew();
   }
 
   // ------------------------------------------------------------------ vendor events and uploads
@@ -145,17 +163,18 @@ export class Recording {
   private async finish(): Promise<RecordingSummary> {
     if (!this.state.stoppedAt) {
       this.observer.setPhase('stopping');
+      // Every recorder that may run, both of a handover included, on every lane at once.
       const stopped = await Promise.all(
-        this.lanes.map(async (lane) => {
-          const seg = lane.live();
-          if (!seg) return undefined;
-          const result = await lane.stopPersistently(seg, 'the recorder');
-          if (result.uncertain) seg.stopUncertain = result.uncertain;
-          endSegment(seg, this.state.stopReason ? `stopped: ${this.state.stopReason}` : 'stopped');
-          return seg.index;
-        }),
+        this.lanes.flatMap((lane) =>
+          lane.lives().map(async (seg) => {
+            const result = await lane.stopPersistently(seg, 'the recorder');
+            if (result.uncertain) seg.stopUncertain = result.uncertain;
+            endSegment(seg, this.state.stopReason ? `stopped: ${this.state.stopReason}` : 'stopped');
+            return seg.index;
+          }),
+        ),
       );
-      this.state.stoppedSegments = stopped.filter((i): i is number => i !== undefined);
+      this.state.stoppedSegments = stopped;
       this.state.stoppedAt = iso(Date.now());
       this.state.uploadDeadlineAt = iso(Date.now() + this.t.uploadDeadlineMs);
     }
@@ -180,7 +199,9 @@ export class Recording {
       status: 'stopped',
       stopReason: s.stopReason,
       segments: s.segments,
+      lanes: s.slots.map((slot) => ({ lane: slot.lane, segments: s.segments.filter((seg) => seg.lane === slot.lane).map((seg) => seg.index) })),
       restarts: s.restarts,
+      ...(s.handovers ? { handovers: s.handovers } : {}),
       files,
       uploadingStatus: stopped[0]?.uploadingStatus,
       upload: overallUpload(s.segments),
@@ -199,11 +220,13 @@ export class Recording {
   /** The recording fails with the vendor's word, leaving no recorder running. */
   async fail(why: string, detail?: VendorDetail): Promise<never> {
     this.state.lastError = why;
+    // Another lane's start on the wire may bring a recorder id: wait for it, so that recorder is stopped too.
+    await condition(() => this.startsInFlight === 0);
     for (const lane of this.lanes) {
-      const seg = lane.live();
-      if (!seg) continue;
-      await lane.stopQuietly(seg);
-      endSegment(seg, `failed: ${why}`);
+      for (const seg of lane.lives()) {
+        await lane.stopQuietly(seg);
+        endSegment(seg, `failed: ${why}`);
+      }
     }
     const last = this.state.segments.at(-1);
     if (last && !last.endedAt) endSegment(last, `failed: ${why}`);
@@ -223,7 +246,7 @@ export class Recording {
   }
 
   changeSetting(name: SettingName, value: Record<string, unknown>): Promise<UpdateResult> {
-    return this.settings.change(name, value, () => this.lanes.map((lane) => lane.live()).filter(isLive) as Segment[]);
+    return this.settings.change(name, value, () => this.lanes.flatMap((lane) => lane.lives()));
   }
 
   // ------------------------------------------------------------------ continue-as-new
