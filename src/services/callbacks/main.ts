@@ -9,13 +9,14 @@ import { ConfigError } from '../../config';
 import { createLogger } from '../../logger';
 import { resolveConnection, TemporalConnectionError } from '../../temporal-connection';
 import { callbackSecrets, loadCallbacksConfig } from './config';
+import { receiverConnectionOptions } from './routing';
 import { startCallbackService } from './server';
 
 async function main(): Promise<void> {
   const config = loadCallbacksConfig();
   const logger = createLogger(callbackSecrets(config)).child({ component: 'callbacks' });
   const settings = resolveConnection({ fallback: config.temporal });
-  const connection = Connection.lazy(settings.connectionOptions as ConnectionOptions);
+  const connection = Connection.lazy({ ...(settings.connectionOptions as ConnectionOptions), ...receiverConnectionOptions() });
   const client = new Client({ connection, namespace: settings.namespace });
   logger.info({ temporal: settings.describe() }, 'callback receiver starting');
   const service = await startCallbackService(config, { client, logger });

@@ -8,7 +8,7 @@
  * recorders it does not own). Every Temporal call is bounded by the vendor's answer deadline;
  * anything but "no such workflow" is thrown, so the caller answers 5xx and the vendor resends.
  */
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { isRetryableError, makeGrpcRetryInterceptor, WorkflowNotFoundError, type Client, type ConnectionOptions } from '@temporalio/client';
 import { recorderEventSignal, type RecorderEvent } from '../../contract/events';
 import { RecorderIds, RecordingAppId, RecordingChannel, RecordingProvider } from '../../contract/search-attributes';
 
@@ -27,6 +27,22 @@ export interface RoutingBudget {
   pollMs: number;
 }
 
+/**
+ * The receiver's gRPC retries: the SDK's default backs off up to 5 s between attempts, which would
+ * outlive a 5 s vendor deadline; here attempts stay within a second of each other, so a call ends
+ * soon after its deadline (past it a retry fails at once with DEADLINE_EXCEEDED).
+ */
+export function receiverConnectionOptions(): Pick<ConnectionOptions, 'interceptors'> {
+  return {
+    interceptors: [
+      makeGrpcRetryInterceptor({
+        retryableDecider: (attempt, status) => attempt < 20 && isRetryableError(status),
+        delayFunction: (attempt) => Math.min(1_000, 100 * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4),
+      }),
+    ],
+  };
+}
+
 /** How many recordings one event may reach; a channel has a handful at most. */
 const MAX_TARGETS = 20;
 
@@ -41,9 +57,25 @@ export function channelQuery(e: RecorderEvent): string {
   return `${RecordingChannel.name} = ${quote(e.channel)} AND ${RecordingProvider.name} = ${quote(e.provider)}${account} AND ExecutionStatus = "Running"`;
 }
 
+export class RoutingDeadlineError extends Error {
+  constructor(ms: number) {
+    super(`Temporal did not answer within ${ms} ms`);
+    this.name = 'RoutingDeadlineError';
+  }
+}
+
 export async function routeEvent(client: Client, event: RecorderEvent, budget: RoutingBudget): Promise<RoutingResult> {
-  const signal = AbortSignal.timeout(Math.max(0, budget.deadline - Date.now()));
-  return client.connection.withAbortSignal(signal, async () => {
+  const ms = Math.max(0, budget.deadline - Date.now());
+  const signal = AbortSignal.timeout(ms);
+  // The gRPC deadline bounds each call and the SDK's retries of it (a cancel would not stop those);
+  // the race is the guarantee that the vendor gets its answer in time whatever else is slow.
+  const expired = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new RoutingDeadlineError(ms)), { once: true }));
+  expired.catch(() => undefined);
+  return Promise.race([expired, route(client, event, budget, signal)]);
+}
+
+function route(client: Client, event: RecorderEvent, budget: RoutingBudget, signal: AbortSignal): Promise<RoutingResult> {
+  return client.connection.withDeadline(budget.deadline, async () => {
     // Closed runs match too: after a continue-as-new the new run may not be visible yet, and a
     // signal by workflow id reaches whichever run is current.
     for (;;) {
