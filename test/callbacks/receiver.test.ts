@@ -167,7 +167,7 @@ describe('callback receiver, end to end', () => {
     const res = await post(trtcUrl(), body, trtcHeaders(body));
     expect(res).toMatchObject({ status: 200, json: { code: 0, outcome: 'unknown', why: 'nowhere' } });
     // It waited for visibility (2 s default for TRTC) and still answered inside TRTC's 5 s.
-    expect(res.ms).toBeGreaterThanOrEqual(1_900);
+    expect(res.ms).toBeGreaterThanOrEqual(1_700);
     expect(res.ms).toBeLessThan(5_000);
     expect(await metric(receiver, 'callbacks_total', { provider: 'trtc', outcome: 'unknown' })).toBe(before + 1);
     expect(logLines.some((l) => l.includes('callback for an unknown recorder') && l.includes(taskId))).toBe(true);
@@ -214,8 +214,10 @@ describe('callback receiver, end to end', () => {
       expect(res.status).toBe(503);
       expect(res.ms).toBeLessThan(5_000);
       expect(await metric(cut, 'callbacks_total', { provider: 'trtc', outcome: 'unavailable' })).toBe(1);
-      // Not remembered as delivered: the resend is routed again (and fails again while Temporal is down).
-      expect((await post(`${cut.url}${CALLBACK_PATHS.trtc}`, body, trtcHeaders(body))).status).toBe(503);
+      // Not remembered as delivered: the resend is routed again (and fails again while Temporal is
+      // down), and a redundant copy arriving meanwhile shares that 503.
+      const again = await Promise.all([0, 1].map(() => post(`${cut.url}${CALLBACK_PATHS.trtc}`, body, trtcHeaders(body))));
+      expect(again.map((r) => r.status)).toEqual([503, 503]);
     } finally {
       await cut.close();
       // The SDK's retry timers of the last call end at its deadline; closing under them would throw.

@@ -2,7 +2,10 @@
 import { MalformedCallbackError } from '../../src/providers/callback-support';
 import { translateAgoraCallback, verifyAgoraSignature } from '../../src/providers/agora/callbacks';
 import { translateTrtcCallback, verifyTrtcSignature } from '../../src/providers/trtc/callbacks';
-import { parseCallbacksConfig } from '../../src/services/callbacks/config';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadCallbacksConfig, parseCallbacksConfig } from '../../src/services/callbacks/config';
 import { RecentEvents } from '../../src/services/callbacks/dedupe';
 import { agoraBody, agoraHeaders, trtcBody, trtcHeaders, TRTC_APP, TRTC_KEY } from './support';
 
@@ -171,6 +174,15 @@ describe('receiver configuration', () => {
   it('reads secrets from the environment and applies the vendors\' deadlines as defaults', () => {
     const c = parseCallbacksConfig({ agora: { secrets: { main: 'env:NCS' } } }, { NCS: 's3cret', TRTC_CALLBACK_KEY_1400188366: 'Key1', CALLBACKS_PORT: '9000' });
     expect(c).toMatchObject({ port: 9000, agora: { secrets: { main: 's3cret' }, answerWithinMs: 10_000 }, trtc: { apps: { '1400188366': { callbackKey: 'Key1' } }, answerWithinMs: 5_000 } });
+  });
+
+  it('loads a YAML file named by CALLBACKS_CONFIG, and names an unreadable one', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'callbacks-')), 'c.yaml');
+    fs.writeFileSync(file, 'agora:\n  secrets:\n    eu: env:NCS_EU\n  visibilityWaitMs: 4000\n');
+    expect(loadCallbacksConfig({ CALLBACKS_CONFIG: file, NCS_EU: 'eu-secret' }).agora).toMatchObject({ secrets: { eu: 'eu-secret' }, visibilityWaitMs: 4000 });
+    fs.writeFileSync(file, 'agora: [unclosed\n');
+    expect(() => loadCallbacksConfig({ CALLBACKS_CONFIG: file })).toThrow(/^CALLBACKS_CONFIG: .* is not valid YAML or JSON/);
+    expect(() => loadCallbacksConfig({ CALLBACKS_CONFIG: `${file}.missing` })).toThrow(/^CALLBACKS_CONFIG: cannot read/);
   });
 
   it('names the bad field', () => {

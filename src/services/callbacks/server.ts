@@ -69,7 +69,9 @@ export async function startCallbackService(config: CallbacksConfig, deps: { clie
     if (recent.has(key)) return ok('duplicate');
     const pending = inFlight.get(key);
     if (pending) {
-      const first = await pending;
+      // The copy shares the first delivery's fate, a 503 included.
+      const first = await pending.catch(() => undefined);
+      if (!first) return refuse(503, 'unavailable', 'recording service unavailable, retry');
       return first.delivered ? ok('duplicate') : ok('unknown');
     }
     const deadline = arrivedAt + vendor.answerWithinMs - config.marginMs;
