@@ -43,7 +43,7 @@ export class ConfigError extends Error {
 }
 
 /** Replaces every "env:NAME" string with that variable, naming the field when it is unset. */
-function resolveEnvRefs(value: unknown, env: NodeJS.ProcessEnv, path: string[] = []): unknown {
+export function resolveEnvRefs(value: unknown, env: NodeJS.ProcessEnv, path: string[] = []): unknown {
   if (typeof value === 'string' && value.startsWith('env:')) {
     const name = value.slice(4);
     const v = env[name];

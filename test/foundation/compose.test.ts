@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { recordingSearchAttributes, searchAttributeTypeNames } from '../../src/contract/search-attributes';
+import { parseCallbacksConfig } from '../../src/services/callbacks/config';
 
 /** No Docker engine runs here, so docker-compose.yml is checked for consistency instead. */
 const root = path.resolve(__dirname, '../..');
@@ -19,7 +20,7 @@ function dependsOn(svc: Record<string, any>): string[] {
 describe('docker-compose.yml', () => {
   it('describes the production-like stack', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['emulator', 'postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'worker'].sort(),
+      ['callbacks', 'emulator', 'postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'worker'].sort(),
     );
   });
 
@@ -38,7 +39,7 @@ describe('docker-compose.yml', () => {
     const hostPorts = Object.values(services).flatMap((s) => ((s.ports ?? []) as string[]).map((p) => p.split(':')[0]));
     expect(new Set(hostPorts).size).toBe(hostPorts.length);
     expect(services.temporal.ports).toContain('7233:7233');
-    for (const name of ['temporal-ui', 'worker', 'temporal-admin-tools']) {
+    for (const name of ['temporal-ui', 'worker', 'temporal-admin-tools', 'callbacks']) {
       expect(services[name].environment.TEMPORAL_ADDRESS).toBe('temporal:7233');
     }
     expect(services.worker.environment.METRICS_PORT).toBe('9464');
@@ -58,6 +59,21 @@ describe('docker-compose.yml', () => {
       expect(dc[key]).toEqual([{ value: 1 }]);
     }
     expect(services.temporal.environment.DYNAMIC_CONFIG_FILE_PATH).toBe('config/dynamicconfig/recording.yaml');
+  });
+
+  it('runs the callback receiver from this repository with a config that validates', () => {
+    const svc = services.callbacks;
+    expect(svc.build).toBe('.');
+    expect(svc.command).toEqual(['npx', 'tsx', 'src/services/callbacks/main.ts']);
+    expect(fs.existsSync(path.join(root, svc.command[2]))).toBe(true);
+    const mount = (svc.volumes as string[]).find((v) => v.endsWith(`:${svc.environment.CALLBACKS_CONFIG}:ro`))!;
+    // Compose's ${VAR:-default} values, as the container would see them.
+    const env = Object.fromEntries(Object.entries(svc.environment as Record<string, string>).map(([k, v]) => [k, String(v).replace(/^\$\{\w+:-(.*)\}$/, '$1')]));
+    const config = parseCallbacksConfig(parse(fs.readFileSync(path.join(root, mount.split(':')[0]), 'utf8')), env);
+    expect(svc.ports).toContain(`${config.port}:${config.port}`);
+    expect(config.agora?.secrets.default).toBe('emulator-ncs-secret');
+    expect(Object.keys(config.trtc?.apps ?? {})).toEqual(['1400188366']);
+    expect(dependsOn(svc)).toContain('temporal-admin-tools');
   });
 
   it('builds the worker from this repository', () => {
