@@ -245,7 +245,11 @@ describe('faults', () => {
     await rx.waitFor(() => rx.types(sid2).filter((t) => t === 40).length >= 2);
     rx.answer = 200;
     await rx.waitFor(() => rx.types(sid2).includes(4), 10_000);
-    const hung = (await sent()).find((e) => e.ref === sid2 && e.eventType === 40);
+    let hung = (await sent()).find((e) => e.ref === sid2 && e.eventType === 40);
+    while (hung.state === 'resending' || hung.state === 'sending') {
+      await sleep(20);
+      hung = (await sent()).find((e) => e.ref === sid2 && e.eventType === 40);
+    }
     expect(hung.attempts[0].outcome).toBe('timeout');
     expect(hung.state).toBe('delivered');
   });

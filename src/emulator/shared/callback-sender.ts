@@ -28,6 +28,8 @@ export interface VendorPolicy {
   deadlineMs: number;
   /** Wait before resend number `n` (1 = first resend) of a message first sent `ageMs` ago; null = give up. */
   resendDelayMs(n: number, ageMs: number, scale: number): number | null;
+  /** A message older than this (scaled) is not sent again, even if its resend timer fired late. */
+  maxAgeMs?: number;
   /** Signature headers over the raw body bytes. */
   sign(body: string, secret: string): Record<string, string>;
 }
@@ -254,6 +256,11 @@ export class CallbackSender {
     }
     entry.view.state = 'resending';
     this.later(Math.max(0, Math.round(delay)), () => {
+      const max = this.policy.maxAgeMs;
+      if (max !== undefined && this.now() - (entry.firstSentAt ?? 0) > max * this.settings.timeScale) {
+        entry.view.state = 'failed';
+        return;
+      }
       void this.attempt(entry).then((sent) => {
         if (sent === null) this.resend(entry, n + 1);
         else entry.view.state = 'delivered';

@@ -8,6 +8,7 @@ export const TRTC_MAX_AGE_MS = 60_000;
 
 export const trtcPolicy: VendorPolicy = {
   deadlineMs: 5_000,
+  maxAgeMs: TRTC_MAX_AGE_MS,
   resendDelayMs: (n, ageMs, scale) => {
     const delay = n === 1 ? 0 : TRTC_RESEND_EVERY_MS * scale;
     return ageMs + delay > TRTC_MAX_AGE_MS * scale ? null : delay;
