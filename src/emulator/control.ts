@@ -6,6 +6,9 @@ import type { Store, Task } from './state';
 import type { HostName, Stats } from './stats';
 import { isValidUid } from './validation';
 import type { FaultQueue } from './shared/fault-queue';
+import { callbackRoutes } from './shared/callback-control';
+import type { CallbackLoop } from './shared/callback-loop';
+import type { CallbackSender } from './shared/callback-sender';
 import { answer, controlError, faultRoutes, parseControl, stateRoutes, type ControlResult } from './shared/control';
 
 export interface ControlDeps {
@@ -16,6 +19,7 @@ export interface ControlDeps {
   apps: InvalidApps;
   /** Takes a listener down; runs after the control reply is sent, since that reply may travel on the same listener. */
   hostDown(host: HostName, ms: number): void;
+  callbacks: { sender: CallbackSender; loop: CallbackLoop; reset(): void };
 }
 
 const channelSchema = z.strictObject({
@@ -25,7 +29,11 @@ const channelSchema = z.strictObject({
   users: z.array(z.string().refine(isValidUid, 'must be a decimal uid string in 1..2^32-1')).optional(),
 });
 
+/** How long an emulated failover keeps the recorder unreachable when the request names no time. */
+export const DEFAULT_FAILOVER_MS = 1000;
+
 const downSchema = z.strictObject({ ms: z.int().min(1).max(3_600_000) });
+const failoverSchema = z.strictObject({ ms: z.int().min(1).max(3_600_000).default(DEFAULT_FAILOVER_MS) });
 
 /** A task as GET /__emulator/tasks lists it (tests, chaos and benchmarks read it). */
 export type TaskView = ReturnType<typeof taskView>;
@@ -48,6 +56,10 @@ export function taskView(store: Store, t: Task) {
     hasToken: t.hasToken,
     subscriptions: t.subscriptions,
     layout: t.layout,
+    effectiveLayout: effectiveLayout(t),
+    effectiveSubscriptions: effectiveSubscriptions(t),
+    callbackUid: store.uidAt(t),
+    failovers: t.failovers.map((f) => ({ ...f })),
     updateCount: t.updateCount,
     layoutCount: t.layoutCount,
   };
@@ -64,6 +76,20 @@ export function handleControl(deps: ControlDeps, method: string, path: string, q
     store.refresh();
     return answer(200, { tasks: [...store.tasks.values()].map((t) => taskView(store, t)) });
   }
+
+  const failover = /^\/__emulator\/tasks\/([^/]+)\/failover$/.exec(path);
+  if (failover && method === 'POST') {
+    const task = store.findTask(decodeURIComponent(failover[1]));
+    if (!task) return controlError(404, 'no task with this sid');
+    const p = parseControl(failoverSchema, body, 'failover request');
+    if (!p.ok) return p.result;
+    const f = store.failover(task, p.value.ms);
+    if (!f) return controlError(409, 'the recorder has ended or is already failing over', 'sid');
+    return answer(200, { failover: f, task: taskView(store, task) });
+  }
+
+  const callbacks = callbackRoutes(method, path, body, deps.callbacks.sender, () => deps.callbacks.loop.configured());
+  if (callbacks) return callbacks;
 
   const exit = /^\/__emulator\/tasks\/([^/]+)\/exit$/.exec(path);
   if (exit && method === 'POST') {
@@ -113,8 +139,47 @@ export function handleControl(deps: ControlDeps, method: string, path: string, q
     return { ...answer(200, { host, downForMs: ms }), after: () => deps.hostDown(host, ms) };
   }
 
-  const shared = stateRoutes(route, query, { ...deps, store });
+  const shared = stateRoutes(route, query, { ...deps, store: withCallbackReset(store, deps.callbacks) });
   if (shared) return shared;
 
   return answer(404, { message: 'no Route matched with those values' });
+}
+
+/** A reset also forgets what was reported and clears the callback log and faults; the callback settings stay. */
+function withCallbackReset(store: Store, callbacks: ControlDeps['callbacks']) {
+  return {
+    liveCount: (appId: string) => store.liveCount(appId),
+    reset() {
+      store.reset();
+      callbacks.reset();
+      callbacks.sender.clearLog();
+      callbacks.sender.clearFaults();
+    },
+  };
+}
+
+/** The mix layout in effect: the latest updateLayout, else start's transcodingConfig, else the vendor default (floating). */
+function effectiveLayout(t: Task): Record<string, unknown> | null {
+  if (t.mode !== 'mix') return null;
+  return (t.layout as Record<string, unknown> | null) ?? t.startLayout ?? { mixedVideoLayout: 0 };
+}
+
+type Subscription = { mode: 'all' } | { mode: 'only'; uids: string[] } | { mode: 'except'; uids: string[] } | { mode: 'none' };
+
+/** What the recorder subscribes now, per media: the vendor rule is that with only one media list set, the other media is off. */
+function effectiveSubscriptions(t: Task): { audio: Subscription; video: Subscription } | null {
+  if (t.mode === 'web') return null;
+  const subs = t.subscriptions;
+  const one = (kind: 'Audio' | 'Video'): Subscription => {
+    if ((kind === 'Audio' && t.streamTypes === 1) || (kind === 'Video' && t.streamTypes === 0)) return { mode: 'none' };
+    if (!subs) return { mode: 'all' };
+    const list = subs[`${kind.toLowerCase()}UidList`] as Record<string, string[]> | undefined;
+    if (!list) return subs[kind === 'Audio' ? 'videoUidList' : 'audioUidList'] ? { mode: 'none' } : { mode: 'all' };
+    const allow = list[`subscribe${kind}Uids`];
+    const deny = list[`unsubscribe${kind}Uids`] ?? list[`unSubscribe${kind}Uids`];
+    if (allow) return allow.includes('#allstream#') ? { mode: 'all' } : { mode: 'only', uids: [...allow] };
+    if (deny) return { mode: 'except', uids: [...deny] };
+    return { mode: 'all' };
+  };
+  return { audio: one('Audio'), video: one('Video') };
 }

@@ -21,6 +21,10 @@ const FLAGS: Record<string, FlagSpec<keyof EmulatorOptions>> = {
   '--resource-ttl-ms': { key: 'resourceTtlMs', kind: 'posint', help: 'resourceId validity' },
   '--exiting-ms': { key: 'exitingMs', kind: 'int', help: 'status 6/7 window after stop/idle exit; a stop in it gets 400 code 49' },
   '--invalid-app-ids': { key: 'invalidAppIds', kind: 'list', help: 'comma-separated App IDs answered 400 "appid is invalid"' },
+  '--callback-url': { key: 'callbackUrl', kind: 'string', help: 'send NCS callbacks (signed) to this URL' },
+  '--callback-secret': { key: 'callbackSecret', kind: 'string', help: 'NCS signing secret (prefer EMULATOR_CALLBACK_SECRET)' },
+  '--upload-delay-ms': { key: 'uploadDelayMs', kind: 'int', help: 'recorder end → upload done (callbacks 31/32 and 11)' },
+  '--backup-every': { key: 'backupEvery', kind: 'int', help: 'every Nth finished upload ends "backuped" (32); 0 = never' },
 };
 
 export { UsageError };
@@ -28,6 +32,7 @@ export { UsageError };
 function defaultText(key: keyof EmulatorOptions): string {
   if (key === 'altPort') return '--port + 1, or 0 when --port is 0';
   const v = CLI_DEFAULTS[key];
+  if (v === '') return 'none';
   if (Array.isArray(v)) return v.length === 0 ? 'none' : v.join(',');
   return String(v);
 }
@@ -46,6 +51,8 @@ export function usage(): string {
 /** Parses `--flag value` and `--flag=value`; returns null for --help. */
 export function parseArgs(argv: string[]): Required<EmulatorOptions> | null {
   const opts: Required<EmulatorOptions> = { ...CLI_DEFAULTS };
+  // A secret on the command line shows in `ps`; the environment does not.
+  if (process.env.EMULATOR_CALLBACK_SECRET) opts.callbackSecret = process.env.EMULATOR_CALLBACK_SECRET;
   const given = parseFlags(argv, FLAGS, opts, { item: /^.+$/, expected: 'non-empty values' });
   if (given === null) return null;
   if (!given.has('altPort')) opts.altPort = altPortFor(opts.port);

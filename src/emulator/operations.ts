@@ -151,7 +151,8 @@ export class Operations {
       task.appId === route.appId &&
       task.resourceId === route.resourceId &&
       task.mode === mode &&
-      at < task.expiresAt;
+      at < task.expiresAt &&
+      !this.store.failingOver(task, at);
     if (!found) throw new VendorError(404, 404, 'failed to find worker', echo);
     if (req && (req.cname !== task.cname || req.uid !== task.uid))
       throw new VendorError(400, 432, 'cname or uid does not match resourceId', echo);

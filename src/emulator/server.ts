@@ -9,6 +9,10 @@ import { RateLimiter } from './rate-limit';
 import { Store } from './state';
 import { Stats, type HostName, type LogEntry } from './stats';
 import { handleVendor, matchRoute, MAX_BODY_BYTES, NO_ROUTE, type VendorDeps } from './vendor';
+import { AgoraCallbacks, agoraPolicy } from './callbacks';
+import { callbackSettings, checkCallbackOptions } from './shared/callback-control';
+import { CallbackLoop } from './shared/callback-loop';
+import { CallbackSender } from './shared/callback-sender';
 import { isControlPath, serveControl } from './shared/control';
 import { FaultQueue } from './shared/fault-queue';
 import { Listener } from './shared/listener';
@@ -26,6 +30,11 @@ export interface EmulatorOptions {
   resourceTtlMs?: number; // resourceId validity; default 300000 (5 min)
   exitingMs?: number; // after stop / idle exit: status 6→7 window where a stop answers 400 code 49; default 0 (off)
   invalidAppIds?: string[]; // App IDs whose every request gets 400 {"message":"appid is invalid"}; default []
+  callbackUrl?: string; // NCS callbacks go here; default '' (off)
+  callbackSecret?: string; // NCS signing secret; default '' (unsigned)
+  uploadDelayMs?: number; // recorder end → upload done (31/32, 11); default 1000
+  backupEvery?: number; // every Nth finished upload ends "backuped" (32); default 0 (never)
+  callbackTimeScale?: number; // multiplies the NCS answer deadline and resend intervals; default 1
 }
 
 export interface RunningEmulator {
@@ -49,6 +58,12 @@ export const DEFAULT_OPTIONS: Required<EmulatorOptions> = {
   // Off by default so a duplicate stop keeps answering 404 (see docs/emulator.md, "Exiting window").
   exitingMs: 0,
   invalidAppIds: [],
+  callbackUrl: '',
+  callbackSecret: '',
+  // The spec gives no upload time; a second keeps uploads visibly after the stop.
+  uploadDelayMs: 1000,
+  backupEvery: 0,
+  callbackTimeScale: 1,
 };
 
 /** Starts both listeners over one shared state. */
@@ -66,10 +81,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const stats = new Stats();
   const ops = new Operations(store, options);
   const sleeps = new Sleeps();
+  const sender = new CallbackSender(callbackSettings(options), agoraPolicy, store.now, '[emulator]');
+  const callbacks = new AgoraCallbacks(store, sender);
+  const loop = new CallbackLoop(sender, (since) => callbacks.pass(since), store.now, '[emulator]');
 
   const vendorDeps: VendorDeps = { ...options, store, ops, faults, limiter, stats, apps, sleep: sleeps.sleep };
   const listeners: Record<HostName, Listener> = {} as Record<HostName, Listener>;
-  const controlDeps = { store, faults, stats, limiter, apps, hostDown: (h: HostName, ms: number) => listeners[h].down(ms) };
+  const controlDeps = { store, faults, stats, limiter, apps, hostDown: (h: HostName, ms: number) => listeners[h].down(ms), callbacks: { sender, loop, reset: () => callbacks.reset() } };
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, host: HostName): Promise<void> {
     const method = req.method ?? 'GET';
@@ -77,7 +95,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 
     if (isControlPath(path)) {
       const limits = { maxBodyBytes: MAX_BODY_BYTES, tooLargeMessage: 'body too large' };
-      return serveControl(req, res, limits, (body) => handleControl(controlDeps, method, path, query, body));
+      await serveControl(req, res, limits, (body) => handleControl(controlDeps, method, path, query, body));
+      return loop.poke();
     }
 
     const route = matchRoute(method, path);
@@ -89,6 +108,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     }
     const { reply, entry } = await handleVendor(vendorDeps, req, route, host);
     stats.record(entry);
+    loop.poke();
     // A hung request keeps its socket until the client gives up or close() destroys it.
     if (!('status' in reply)) return;
     sendJson(res, reply.status, reply.body, reply.headers);
@@ -111,6 +131,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   }
   options.port = listeners.primary.port;
   options.altPort = listeners.alternate.port;
+  loop.configured();
 
   return {
     baseUrl: listeners.primary.url,
@@ -118,6 +139,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     options,
     async close() {
       if (!sleeps.close()) return;
+      loop.close();
+      sender.close();
       await Promise.all([listeners.primary.close(), listeners.alternate.close()]);
     },
   };
@@ -141,4 +164,5 @@ function checkOptions(o: Required<EmulatorOptions>): void {
   for (const name of ['host', 'customerId', 'customerSecret'] as const) {
     if (typeof o[name] !== 'string' || o[name] === '') throw new TypeError(`emulator option ${name} must be a non-empty string`);
   }
+  checkCallbackOptions(o, 'emulator');
 }

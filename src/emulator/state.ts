@@ -30,6 +30,8 @@ export interface TaskConfig {
   avFileType: string[];
   screenshotOnly: boolean;
   subscriptions: Record<string, unknown> | null;
+  /** The layout fields of start's transcodingConfig (mix), in effect until an updateLayout replaces them. */
+  startLayout: Record<string, unknown> | null;
   web: { recorder: boolean; onhold: boolean; rtmpUrls: string[] } | null;
 }
 
@@ -54,6 +56,14 @@ export interface Task extends TaskConfig {
   sawMedia: boolean;
   /** Set when the recorder's uid collides with a user in the channel: it gets kicked while joining. */
   killAt: number | null;
+  /** Emulated failovers: the recorder answers 404 from `at` until `until`, then carries on as `newUid`. */
+  failovers: Failover[];
+}
+
+export interface Failover {
+  at: number;
+  until: number;
+  newUid: string;
 }
 
 export interface Channel {
@@ -146,6 +156,7 @@ export class Store {
       nonEmptySince: empty ? null : now,
       sawMedia: false,
       killAt: mode !== 'web' && channel.users.includes(res.uid) ? now + (this.opts.startDelayMs * 2) / 5 : null,
+      failovers: [],
     };
     res.sid = sid;
     this.tasks.set(sid, task);
@@ -164,6 +175,31 @@ export class Store {
     task.endedAt = at;
     task.endReason = reason;
     this.liveByKey.delete(taskKey(task.appId, task.cname, task.uid));
+  }
+
+  /** Moves a live recorder to another worker: unreachable (404) for `ms`, then the same recording under a random new uid. */
+  failover(task: Task, ms: number): Failover | null {
+    this.refresh();
+    if (task.endedAt !== null || this.failingOver(task)) return null;
+    const taken = new Set([task.uid, ...this.channel(task.appId, task.cname).users, ...task.failovers.map((f) => f.newUid)]);
+    let newUid: string;
+    do newUid = String(1 + (randomBytes(4).readUInt32BE() % 0xfffffffe));
+    while (taken.has(newUid));
+    const at = this.now();
+    const f = { at, until: at + ms, newUid };
+    task.failovers.push(f);
+    return f;
+  }
+
+  failingOver(task: Task, at = this.now()): boolean {
+    return task.failovers.some((f) => f.at <= at && at < f.until);
+  }
+
+  /** The uid the recorder uses in the channel at `at` (a new one after each failover). */
+  uidAt(task: Task, at = this.now()): string {
+    let uid = task.uid;
+    for (const f of task.failovers) if (f.until <= at) uid = f.newUid;
+    return uid;
   }
 
   /** Applies idle exits and kicks whose time has come, stamping them with the time they happened. */

@@ -308,7 +308,8 @@ function recordingConfig(c: Checker, rc: Obj, mode: Mode, path: string) {
   if (video && streamTypes === 0) c.invalid(join(path, Object.keys(video)[0]));
   const subscriptions: Record<string, unknown> | null =
     audio || video ? { ...(audio ? { audioUidList: audio } : {}), ...(video ? { videoUidList: video } : {}) } : null;
-  return { streamTypes, maxIdleTime, subscriptions };
+  const startLayout = tc ? Object.fromEntries(LAYOUT_KEYS.filter((k) => tc[k] !== undefined).map((k) => [k, tc[k]])) : null;
+  return { streamTypes, maxIdleTime, subscriptions, startLayout };
 }
 
 function recordingFileConfig(c: Checker, rfc: Obj, mode: Mode, path: string): string[] {
@@ -395,7 +396,7 @@ export function validateStart(mode: Mode, body: unknown): StartRequest {
   const token = c.str(cr, 'token', '');
   storageConfig(c, c.obj(cr, 'storageConfig', '', true) as Obj, 'storageConfig');
 
-  let rec = { streamTypes: 2, maxIdleTime: 30, subscriptions: null as Record<string, unknown> | null };
+  let rec = { streamTypes: 2, maxIdleTime: 30, subscriptions: null as Record<string, unknown> | null, startLayout: null as Record<string, unknown> | null };
   const rc = c.obj(cr, 'recordingConfig', '', mode === 'individual');
   if (rc && mode !== 'web') rec = recordingConfig(c, rc, mode, 'recordingConfig');
 
@@ -421,6 +422,7 @@ export function validateStart(mode: Mode, body: unknown): StartRequest {
       avFileType,
       screenshotOnly: Boolean(snap) && !rfc,
       subscriptions: rec.subscriptions,
+      startLayout: rec.startLayout,
       web,
     },
   };

@@ -15,18 +15,24 @@ const FLAGS: Record<string, FlagSpec<keyof TrtcEmulatorOptions>> = {
   '--exiting-ms': { key: 'exitingMs', kind: 'int', help: 'how long an ended task answers Describe with Status "Exited"' },
   '--hour-ms': { key: 'hourMs', kind: 'posint', help: 'length of one ResourceExpiredHour hour' },
   '--invalid-sdk-app-ids': { key: 'invalidSdkAppIds', kind: 'list', help: 'comma-separated SdkAppIds answered InvalidParameter.SdkAppId' },
+  '--callback-url': { key: 'callbackUrl', kind: 'string', help: 'send recording callbacks (signed) to this URL' },
+  '--callback-secret': { key: 'callbackSecret', kind: 'string', help: 'callback key for the Sign header (prefer TRTC_EMULATOR_CALLBACK_KEY)' },
+  '--upload-delay-ms': { key: 'uploadDelayMs', kind: 'int', help: 'task end → upload done (305/310, 311/312)' },
+  '--backup-every': { key: 'backupEvery', kind: 'int', help: 'every Nth finished upload leaves files in backup (Status 1); 0 = never' },
 };
 
 
 export function trtcUsage(): string {
   const shown = (key: keyof TrtcEmulatorOptions): string => {
     const d = TRTC_CLI_DEFAULTS[key];
+    if (d === '') return 'none';
     return key === 'secretKey' ? '(built-in test key)' : Array.isArray(d) ? (d.length ? d.join(',') : 'none') : String(d);
   };
   return [
     'Usage: tsx src/emulator/main.ts --vendor trtc [flags]',
     'Local emulator of Tencent TRTC cloud recording (API 3.0, see docs/emulator.md).',
-    'Environment: TRTC_EMULATOR_SECRET_KEY sets the SecretKey; TRTC_EMULATOR_SDK_SECRET_KEYS="<SdkAppId>=<key>,…" turns on UserSig checks.',
+    'Environment: TRTC_EMULATOR_SECRET_KEY sets the SecretKey; TRTC_EMULATOR_SDK_SECRET_KEYS="<SdkAppId>=<key>,…" turns on UserSig checks;',
+    'TRTC_EMULATOR_CALLBACK_KEY sets the callback key.',
     '',
     ...flagLines(FLAGS, shown, 30),
   ].join('\n');
@@ -37,6 +43,7 @@ export function parseTrtcArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   const opts: Required<TrtcEmulatorOptions> = { ...TRTC_CLI_DEFAULTS, invalidSdkAppIds: [], sdkSecretKeys: {} };
   // Secrets come from the environment so they stay out of `ps` listings.
   if (env.TRTC_EMULATOR_SECRET_KEY) opts.secretKey = env.TRTC_EMULATOR_SECRET_KEY;
+  if (env.TRTC_EMULATOR_CALLBACK_KEY) opts.callbackSecret = env.TRTC_EMULATOR_CALLBACK_KEY;
   if (env.TRTC_EMULATOR_SDK_SECRET_KEYS) {
     for (const pair of env.TRTC_EMULATOR_SDK_SECRET_KEYS.split(',')) {
       const m = /^\s*(\d+)=(\S+)\s*$/.exec(pair);

@@ -7,6 +7,27 @@ import type { TrtcStats } from './stats';
 import type { FaultQueue } from '../shared/fault-queue';
 import { answer, controlError, faultRoutes, parseControl, stateRoutes, type ControlResult } from '../shared/control';
 import { USER_ID_RE } from './validation';
+import { callbackRoutes } from '../shared/callback-control';
+import type { CallbackLoop } from '../shared/callback-loop';
+import type { CallbackSender } from '../shared/callback-sender';
+
+/** The layout a mixed task uses when none was given: the grid (MixLayoutMode 3, spec §2.1). */
+const DEFAULT_LAYOUT = { MixLayoutMode: 3 };
+
+type Subscription = { mode: 'all' } | { mode: 'only'; userIds: string[] } | { mode: 'except'; userIds: string[] } | { mode: 'none' };
+
+/** What the robot subscribes now, per media (list entries ending in `.*$` are prefixes, as the vendor reads them). */
+function effectiveSubscriptions(t: Task): { audio: Subscription; video: Subscription } {
+  const one = (kind: 'Audio' | 'Video'): Subscription => {
+    if ((kind === 'Audio' && t.streamType === 2) || (kind === 'Video' && t.streamType === 1)) return { mode: 'none' };
+    const allow = t.subscribe?.[`Subscribe${kind}UserIds`];
+    const deny = t.subscribe?.[`UnSubscribe${kind}UserIds`];
+    if (allow) return { mode: 'only', userIds: [...allow] };
+    if (deny) return { mode: 'except', userIds: [...deny] };
+    return { mode: 'all' };
+  };
+  return { audio: one('Audio'), video: one('Video') };
+}
 
 export interface TrtcControlDeps {
   store: TrtcStore;
@@ -16,6 +37,7 @@ export interface TrtcControlDeps {
   apps: InvalidApps;
   /** Takes the listener down; runs after the control reply is sent, since that reply travels on it. */
   hostDown(ms: number): void;
+  callbacks: { sender: CallbackSender; loop: CallbackLoop; reset(): void };
 }
 
 const userList = z.array(z.string().regex(USER_ID_RE, 'must be a TRTC UserId (≤32 of a-zA-Z0-9_-)')).max(1000);
@@ -54,6 +76,9 @@ export function trtcTaskView(store: TrtcStore, t: Task) {
     ha: t.ha,
     subscribe: t.subscribe,
     layout: t.layout,
+    effectiveLayout: t.layout ?? (t.recordMode === 2 ? DEFAULT_LAYOUT : null),
+    effectiveSubscriptions: effectiveSubscriptions(t),
+    outputFormat: t.outputFormat,
     modifyCount: t.modifyCount,
     files: t.files.map((f) => ({ ...f })),
   };
@@ -99,6 +124,9 @@ export function handleTrtcControl(deps: TrtcControlDeps, method: string, path: s
     return answer(r.ok ? 200 : 409, { ...(r.ok ? {} : { error: r.reason }), task: trtcTaskView(store, task) });
   }
 
+  const callbacks = callbackRoutes(method, path, body, deps.callbacks.sender, () => deps.callbacks.loop.configured());
+  if (callbacks) return callbacks;
+
   if (path === '/__emulator/faults') {
     const r = faultRoutes(method, deps.faults, trtcFaultSchema, body);
     if (r) return r;
@@ -131,7 +159,19 @@ export function handleTrtcControl(deps: TrtcControlDeps, method: string, path: s
     return { ...answer(200, { host: 'primary', downForMs: ms }), after: () => deps.hostDown(ms) };
   }
 
-  const shared = stateRoutes(route, query, { ...deps, store });
+  const shared = stateRoutes(route, query, {
+    ...deps,
+    // A reset also forgets what was reported and clears the callback log and faults; the callback settings stay.
+    store: {
+      liveCount: (id: string) => store.liveCount(id),
+      reset() {
+        store.reset();
+        deps.callbacks.reset();
+        deps.callbacks.sender.clearLog();
+        deps.callbacks.sender.clearFaults();
+      },
+    },
+  });
   if (shared) return shared;
 
   return controlError(404, 'no such control route');

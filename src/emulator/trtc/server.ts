@@ -2,7 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidApps } from '../apps';
 import { sendJson } from '../http';
 import { RateLimiter } from '../rate-limit';
+import { callbackSettings, checkCallbackOptions } from '../shared/callback-control';
+import { CallbackLoop } from '../shared/callback-loop';
+import { CallbackSender } from '../shared/callback-sender';
 import { isControlPath, serveControl } from '../shared/control';
+import { TrtcCallbacks, trtcPolicy } from './callbacks';
 import { FaultQueue } from '../shared/fault-queue';
 import { Listener } from '../shared/listener';
 import { guarded, Sleeps, splitUrl } from '../shared/requests';
@@ -25,6 +29,11 @@ export interface TrtcEmulatorOptions {
   hourMs?: number; // one ResourceExpiredHour hour; default 3600000
   invalidSdkAppIds?: string[]; // answered InvalidParameter.SdkAppId; default []
   sdkSecretKeys?: Record<string, string>; // SdkAppId → SDK secret key: such apps get their UserSig verified; default {}
+  callbackUrl?: string; // recording callbacks go here; default '' (off)
+  callbackSecret?: string; // the console callback key that signs them (Sign header); default '' (unsigned)
+  uploadDelayMs?: number; // task end → upload done (305/310, 311/312); default 1000
+  backupEvery?: number; // every Nth finished upload leaves files in backup (305/310 Status 1, 311 Status 1); default 0 (never)
+  callbackTimeScale?: number; // multiplies the 5 s answer deadline and the resend intervals; default 1
 }
 
 export interface RunningTrtcEmulator {
@@ -45,6 +54,12 @@ export const TRTC_DEFAULT_OPTIONS: Required<TrtcEmulatorOptions> = {
   hourMs: 3_600_000,
   invalidSdkAppIds: [],
   sdkSecretKeys: {},
+  callbackUrl: '',
+  callbackSecret: '',
+  // The spec gives no upload time; a second keeps uploads visibly after the end.
+  uploadDelayMs: 1000,
+  backupEvery: 0,
+  callbackTimeScale: 1,
 };
 
 /** Starts the TRTC cloud-recording emulator (API 3.0 at "/", control API under /__emulator). */
@@ -62,20 +77,25 @@ export async function startTrtcEmulator(opts: TrtcEmulatorOptions = {}): Promise
   const stats = new TrtcStats();
   const ops = new TrtcOperations(store, options, apps);
   const sleeps = new Sleeps();
+  const sender = new CallbackSender(callbackSettings(options), trtcPolicy, store.now, '[trtc-emulator]');
+  const callbacks = new TrtcCallbacks(store, sender);
+  const loop = new CallbackLoop(sender, (since) => callbacks.pass(since), store.now, '[trtc-emulator]');
 
   let listener: Listener;
   const gatewayDeps = { accounts: [{ secretId: options.secretId, secretKey: options.secretKey }], store, ops, faults, limiter, qps: options.qps, stats, sleep: sleeps.sleep };
-  const controlDeps = { store, faults, stats, limiter, apps, hostDown: (ms: number) => listener.down(ms) };
+  const controlDeps = { store, faults, stats, limiter, apps, hostDown: (ms: number) => listener.down(ms), callbacks: { sender, loop, reset: () => callbacks.reset() } };
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { path, query } = splitUrl(req.url ?? '/');
     if (isControlPath(path)) {
       // An oversized control body has always been answered as not JSON here; kept so clients see no change.
       const limits = { maxBodyBytes: MAX_BODY_BYTES, tooLargeMessage: 'body is not valid JSON' };
-      return serveControl(req, res, limits, (body) => handleTrtcControl(controlDeps, req.method ?? 'GET', path, query, body));
+      await serveControl(req, res, limits, (body) => handleTrtcControl(controlDeps, req.method ?? 'GET', path, query, body));
+      return loop.poke();
     }
     const { reply, entry } = await handleApi(gatewayDeps, req, path);
     stats.record(entry);
+    loop.poke();
     // A hung request keeps its socket until the client gives up or close() destroys it.
     if (!('status' in reply)) return;
     sendJson(res, reply.status, reply.body, reply.headers);
@@ -84,12 +104,15 @@ export async function startTrtcEmulator(opts: TrtcEmulatorOptions = {}): Promise
   listener = new Listener('[trtc-emulator]', options.host, options.port, guarded('[trtc-emulator]', dispatch));
   await listener.listen();
   options.port = listener.port;
+  loop.configured();
 
   return {
     baseUrl: listener.url,
     options,
     async close() {
       if (!sleeps.close()) return;
+      loop.close();
+      sender.close();
       await listener.close();
     },
   };
@@ -116,4 +139,5 @@ function checkOptions(o: Required<TrtcEmulatorOptions>): void {
     if (!/^\d+$/.test(app) || typeof key !== 'string' || key === '')
       throw new TypeError('trtc emulator option sdkSecretKeys must map decimal SdkAppIds to non-empty keys');
   }
+  checkCallbackOptions(o, 'trtc emulator');
 }

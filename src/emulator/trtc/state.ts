@@ -53,6 +53,8 @@ export interface Task {
   recordMode: 1 | 2;
   streamType: 0 | 1 | 2;
   avMerge: 0 | 1;
+  /** RecordParams.OutputFormat (0 hls, 1 hls+mp4, 2 hls+aac, 3 mp4, 4 aac): 1 brings callback 310. */
+  outputFormat: number;
   maxIdleTime: number;
   storage: 'cos' | 'vod';
   fileNamePrefix: string[];
@@ -186,6 +188,7 @@ export class TrtcStore {
       recordMode: req.recordMode,
       streamType: req.streamType,
       avMerge: req.avMerge,
+      outputFormat: req.outputFormat,
       maxIdleTime: req.maxIdleTime,
       storage: req.storage,
       fileNamePrefix: req.fileNamePrefix,
