@@ -6,6 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { VendorDetail } from './detail';
 import type { RecordingInputBase } from './request';
+import type { Notification } from '../notifications/types';
 
 export const PHASES = ['acquiring', 'starting', 'confirming', 'recording', 'idle', 'degraded', 'restarting', 'stopping', 'stopped', 'failed'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -77,6 +78,10 @@ export interface RecordingState {
   stopReason?: string;
   desired: { subscriptions?: Record<string, unknown>; subscriptionsVersion: number; layout?: Record<string, unknown>; layoutVersion: number };
   runs: number;
+  /** Backend notifications not yet delivered, oldest first (src/workflows/notify.ts). */
+  outbox?: Notification[];
+  /** Notifications emitted so far: the sequence in their ids. */
+  notifySeq?: number;
 }
 
 export interface RecordingSummary {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { timingOverridesSchema, type TimingOverrides } from './timings';
+import { notifyRequestSchema, type NotifyRequest } from '../notifications/types';
 
 /** "required" when absent, "must be a string" when of another type. */
 export function requiredString(issue: { input: unknown }): string {
@@ -31,6 +32,8 @@ export const commonRequestFields = {
   recordingId: recordingIdSchema,
   storageProfile: z.string().min(1).default('default'),
   timings: timingOverridesSchema.optional(),
+  /** Backend notifications for this recording (docs/notifications.md); the signing secret is the worker's. */
+  notify: notifyRequestSchema.optional(),
 };
 
 /** What the lifecycle reads of any provider's validated request. */
@@ -41,6 +44,7 @@ export interface RecordingInputBase {
   storageProfile: string;
   identities?: string[];
   timings?: TimingOverrides;
+  notify?: NotifyRequest;
   subscriptions?: Record<string, unknown>;
   layout?: Record<string, unknown>;
 }

@@ -40,6 +40,8 @@ export const timingsSchema = z.strictObject({
   activityTimeoutMs: ms.min(1_000),
   /** Nobody polling the account's queue this long means no worker is configured for it: fail loudly. */
   activityScheduleTimeoutMs: ms.min(1_000),
+  /** A backend notification still undelivered this long after its event is dropped (retries back off up to 5 min). */
+  notificationDeadlineMs: ms.min(1_000),
 });
 export type Timings = z.infer<typeof timingsSchema>;
 export const timingOverridesSchema = timingsSchema.partial();
@@ -63,6 +65,7 @@ export const commonTimings: Timings = {
   continueAsNewAfterEvents: 5_000,
   activityTimeoutMs: 60_000,
   activityScheduleTimeoutMs: 120_000,
+  notificationDeadlineMs: 24 * 3600 * 1000,
 };
 
 /** Every query interval must stay below the recorder's idle timeout, or a quiet channel looks like a dead recorder. */
