@@ -5,7 +5,7 @@
  * until the notification's deadline. Nothing is scheduled until something is emitted, so a
  * recording that emits nothing keeps the history it had before notifications existed.
  */
-import { ActivityFailure, CancellationScope, condition, log, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityFailure, CancellationScope, type ActivityInterfaceFor, condition, log, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { NotificationActivities } from '../notifications/activity';
 import type { Notification, NotificationData, NotificationType, NotifyRequest } from '../notifications/types';
 
@@ -23,19 +23,26 @@ export interface OutboxOptions {
   deadlineMs: number;
   /** One delivery attempt, above the worker's notifications.timeoutMs (at most 30 s). */
   attemptTimeoutMs?: number;
+  /** Where notifyBackend runs; the workflow's own task queue (its worker registers it) by default. */
+  taskQueue?: string;
 }
 
-/** 1 s, 2 s, 4 s … capped at 5 min: a backend down for an hour is retried about 15 times, not 3,600. */
-const RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 0 } as const;
+/**
+ * 1 s, 2 s, 4 s … capped at 5 min: a backend down for an hour is retried about 15 times, not 3,600.
+ * No attempt limit: the notification's deadline (scheduleToCloseTimeout) bounds the retries.
+ */
+const RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' } as const;
 
 export class Outbox {
-  private readonly activities = proxyActivities<NotificationActivities>({ startToCloseTimeout: '1 minute', retry: RETRY });
+  private readonly activities: ActivityInterfaceFor<NotificationActivities>;
   private started = false;
 
   constructor(
     private readonly state: OutboxState,
     private readonly opts: OutboxOptions,
-  ) {}
+  ) {
+    this.activities = proxyActivities<NotificationActivities>({ startToCloseTimeout: '1 minute', retry: RETRY, ...(opts.taskQueue ? { taskQueue: opts.taskQueue } : {}) });
+  }
 
   /** Queues a notification unless the request filtered its type out. */
   emit<T extends NotificationType>(type: T, data: NotificationData[T]): void {
@@ -99,9 +106,9 @@ export class Outbox {
       const r = await this.activities.notifyBackend.executeWithOptions(options, [n, this.opts.notify?.url ? { url: this.opts.notify.url } : {}]);
       if (!r.sent) log.info('notification not sent', { notification: n.id, type: n.type, reason: r.reason });
     } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
       // At the deadline (a timeout) or refused by the backend (a 4xx): the next one must not wait behind it.
-      const cause = err instanceof ActivityFailure && err.cause ? err.cause.message : (err as Error).message;
-      log.warn('notification dropped', { notification: n.id, type: n.type, cause });
+      log.warn('notification dropped', { notification: n.id, type: n.type, cause: err.cause?.message ?? err.message });
     }
   }
 }
