@@ -32,37 +32,41 @@ const recorder = {
 };
 
 export const notificationDataSchemas = {
-  /** The first recorder is confirmed recording. */
-  'recording.started': z.looseObject({ ...about, ...recorder }),
-  /** A lost recorder was replaced; `reason` is why the previous one ended. */
-  'recording.restarted': z.looseObject({ ...about, ...recorder, restarts: z.number().int().min(1), reason: z.string() }),
-  /** The vendor answers ambiguously while monitoring goes on. */
-  'recording.degraded': z.looseObject({ ...about, reason: z.string(), lastStatus: z.union([z.string(), z.number()]).optional() }),
-  /** Every recorder is stopped; `files` are every segment's files. */
-  'recording.stopped': z.looseObject({
-    ...about,
-    stopReason: z.string().optional(),
-    restarts: z.number().int().min(0),
-    segments: z.number().int().min(0).describe('How many recorder attempts the recording had.'),
-    files: z.array(z.string()),
-    nothingRecorded: z.boolean(),
-    uploadingStatus: z.string().optional(),
-    stopUncertain: z.string().optional().describe('Set when the vendor never confirmed the stop; the recorder ends at its idle timeout.'),
-  }),
-  /** A segment's files reached the customer's storage (or the vendor's backup, which forwards them later). */
-  'recording.uploaded': z.looseObject({
-    ...about,
-    ...recorder,
-    files: z.array(z.string()),
-    state: z.enum(['uploaded', 'backuped']).describe('backuped: some files went to the vendor backup and arrive later.'),
-  }),
-  /** The recording failed with the vendor's word; no recorder is left running. */
-  'recording.failed': z.looseObject({
-    ...about,
-    reason: z.string(),
-    httpStatus: z.number().int().optional(),
-    code: z.string().optional().describe("The vendor's code, as a string."),
-  }),
+  'recording.started': z.looseObject({ ...about, ...recorder }).describe('The first recorder is confirmed recording.'),
+  'recording.restarted': z
+    .looseObject({ ...about, ...recorder, restarts: z.number().int().min(1), reason: z.string().describe('Why the previous recorder ended.') })
+    .describe('A lost recorder was replaced by a new one (this segment).'),
+  'recording.degraded': z
+    .looseObject({ ...about, reason: z.string(), lastStatus: z.union([z.string(), z.number()]).optional() })
+    .describe('The vendor answers ambiguously; monitoring goes on.'),
+  'recording.stopped': z
+    .looseObject({
+      ...about,
+      stopReason: z.string().optional(),
+      restarts: z.number().int().min(0),
+      segments: z.number().int().min(0).describe('How many recorder attempts the recording had.'),
+      files: z.array(z.string()),
+      nothingRecorded: z.boolean(),
+      uploadingStatus: z.string().optional(),
+      stopUncertain: z.string().optional().describe('Set when the vendor never confirmed the stop; the recorder ends at its idle timeout.'),
+    })
+    .describe("Every recorder is stopped; files are every segment's files. The last notification of a recording."),
+  'recording.uploaded': z
+    .looseObject({
+      ...about,
+      ...recorder,
+      files: z.array(z.string()),
+      state: z.enum(['uploaded', 'backuped']).describe('backuped: some files went to the vendor backup and arrive later.'),
+    })
+    .describe("A segment's files reached the customer's storage (or the vendor's backup)."),
+  'recording.failed': z
+    .looseObject({
+      ...about,
+      reason: z.string(),
+      httpStatus: z.number().int().optional(),
+      code: z.string().optional().describe("The vendor's code, as a string."),
+    })
+    .describe("The recording failed with the vendor's word; no recorder is left running. The last notification."),
 } satisfies Record<NotificationType, z.ZodType>;
 
 export type NotificationData = { [T in NotificationType]: z.input<(typeof notificationDataSchemas)[T]> };
