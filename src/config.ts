@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { formatIssues } from './contract/request';
 import { DEFAULT_TASK_QUEUE } from './contract/messages';
+import { notificationsConfigSchema, notificationsEnvOverrides } from './notifications/config';
 import { agoraConfigSchema, agoraEnvOverrides } from './providers/agora/config';
 import { trtcConfigSchema, trtcEnvOverrides } from './providers/trtc/config';
 import { providerWorkers, type ConfiguredProvider, type ProviderWorker } from './providers/registry';
@@ -31,6 +32,8 @@ export const workerConfigSchema = z
    * history at its next poll, costing CPU (docs/benchmarks.md).
    */
   maxCachedWorkflows: z.number().int().min(0).max(100_000).optional(),
+  /** Signed HTTP callbacks to the backend (docs/notifications.md); without it nothing is signed or sent. */
+  notifications: notificationsConfigSchema.optional(),
   })
   .refine((c) => configuredProviders(c).length > 0, { message: `configure at least one provider (${Object.keys(providerWorkers).join(', ')})`, path: ['agora'] });
 export type WorkerConfig = z.output<typeof workerConfigSchema>;
@@ -68,6 +71,7 @@ function envOverrides(raw: Record<string, any>, env: NodeJS.ProcessEnv): Record<
   if (out.trtc || Object.keys(env).some((k) => k.startsWith('TRTC_'))) out.trtc = trtcEnvOverrides(out.trtc ?? {}, env);
   if (env.METRICS_PORT) out.metricsPort = Number(env.METRICS_PORT);
   if (env.MAX_CACHED_WORKFLOWS) out.maxCachedWorkflows = Number(env.MAX_CACHED_WORKFLOWS);
+  if (out.notifications || Object.keys(env).some((k) => k.startsWith('NOTIFICATIONS_'))) out.notifications = notificationsEnvOverrides(out.notifications ?? {}, env);
   return out;
 }
 
@@ -107,5 +111,6 @@ export function configuredProviders(config: Partial<Record<ConfiguredProvider, u
 
 /** Every secret value in a config, for log redaction and the "no secret in history" tests. */
 export function configSecrets(config: WorkerConfig): string[] {
-  return configuredProviders(config).flatMap((p) => (providerWorkers[p] as ProviderWorker<unknown>).secrets(config[p]));
+  const providers = configuredProviders(config).flatMap((p) => (providerWorkers[p] as ProviderWorker<unknown>).secrets(config[p]));
+  return config.notifications ? [...providers, config.notifications.secret] : providers;
 }

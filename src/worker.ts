@@ -13,6 +13,7 @@ import { recorderActivityInterceptors } from './activity-interceptors';
 import { configSecrets, configuredProviders, loadWorkerConfig, type WorkerConfig } from './config';
 import { activityTaskQueue } from './contract/recorder';
 import { createLogger } from './logger';
+import { createNotificationActivities } from './notifications/activity';
 import { installRuntime, startPhaseGauge } from './metrics';
 import { providerWorkers, type OpenedProvider, type ProviderWorker } from './providers/registry';
 import { connectClient, connectWorker, resolveConnection, resolveWorkerConnection } from './temporal-connection';
@@ -45,6 +46,8 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
     await Worker.create({
       ...common,
       taskQueue: config.temporal.taskQueue,
+      // Backend notifications run beside the workflows: the worker's secret signs them (docs/notifications.md).
+      activities: createNotificationActivities(config.notifications, logger),
       ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve(workflowsPath) }),
     }),

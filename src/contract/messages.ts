@@ -7,6 +7,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { VendorDetail } from './detail';
 import type { EventFile, RecorderEventKind, UploadStage, UploadState } from './events';
 import type { RecordingInputBase } from './request';
+import type { Notification } from '../notifications/types';
 
 export const PHASES = ['acquiring', 'starting', 'confirming', 'recording', 'idle', 'degraded', 'restarting', 'handover', 'stopping', 'uploading', 'stopped', 'failed'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -138,6 +139,10 @@ export interface RecordingState {
   seenEvents?: string[];
   desired: { subscriptions?: Record<string, unknown>; subscriptionsVersion: number; layout?: Record<string, unknown>; layoutVersion: number };
   runs: number;
+  /** Backend notifications not yet delivered, oldest first (src/workflows/notify.ts). */
+  outbox?: Notification[];
+  /** Notifications emitted so far: the sequence in their ids. */
+  notifySeq?: number;
 }
 
 export interface RecordingSummary {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { timingOverridesSchema, type TimingOverrides } from './timings';
+import { notifyRequestSchema, type NotifyRequest } from '../notifications/types';
 
 /** "required" when absent, "must be a string" when of another type. */
 export function requiredString(issue: { input: unknown }): string {
@@ -45,6 +46,8 @@ export const commonRequestFields = {
    * the vendor's advice for critical recordings (seed 000). Each lane is a billed recorder.
    */
   redundancy: z.int().min(1).max(4).default(1),
+  /** Backend notifications for this recording (docs/notifications.md); the signing secret is the worker's. */
+  notify: notifyRequestSchema.optional(),
 };
 
 /** What the lifecycle reads of any provider's validated request. */
@@ -57,6 +60,7 @@ export interface RecordingInputBase {
   timings?: TimingOverrides;
   trackUploads?: boolean;
   redundancy?: number;
+  notify?: NotifyRequest;
   subscriptions?: Record<string, unknown>;
   layout?: Record<string, unknown>;
 }

@@ -52,6 +52,8 @@ export const timingsSchema = z.strictObject({
   maxRecorderLifetimeMs: z.number().int().min(0).max(30 * 24 * 3600 * 1000),
   /** Uploads not settled by a callback this long after the stop are reported 'unknown' (Agora: uploads may take 24 h and more). */
   uploadDeadlineMs: z.number().int().min(0).max(30 * 24 * 3600 * 1000),
+  /** A backend notification still undelivered this long after its event is dropped (retries back off up to 5 min). */
+  notificationDeadlineMs: ms.min(1_000),
 });
 export type Timings = z.infer<typeof timingsSchema>;
 export const timingOverridesSchema = timingsSchema.partial();
@@ -79,6 +81,7 @@ export const commonTimings: Timings = {
   handoverLeadMs: 600_000,
   maxRecorderLifetimeMs: 0,
   uploadDeadlineMs: 48 * 3600 * 1000,
+  notificationDeadlineMs: 24 * 3600 * 1000,
 };
 
 /** Every query interval must stay below the recorder's idle timeout, or a quiet channel looks like a dead recorder. */
