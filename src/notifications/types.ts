@@ -50,15 +50,17 @@ export const notificationDataSchemas = {
       uploadingStatus: z.string().optional(),
       stopUncertain: z.string().optional().describe('Set when the vendor never confirmed the stop; the recorder ends at its idle timeout.'),
     })
-    .describe("Every recorder is stopped; files are every segment's files. The last notification of a recording."),
+    .describe("Every recorder is stopped; files are every segment's files. The last notification, but for recording.uploaded when the recording tracks uploads."),
   'recording.uploaded': z
     .looseObject({
       ...about,
       ...recorder,
       files: z.array(z.string()),
-      state: z.enum(['uploaded', 'backuped']).describe('backuped: some files went to the vendor backup and arrive later.'),
+      state: z
+        .enum(['uploaded', 'backuped', 'failed', 'unknown'])
+        .describe("backuped: some files went to the vendor's backup and arrive later; failed: the vendor said so; unknown: no word by the upload deadline."),
     })
-    .describe("A segment's files reached the customer's storage (or the vendor's backup)."),
+    .describe("A segment's upload settled (with trackUploads, after recording.stopped)."),
   'recording.failed': z
     .looseObject({
       ...about,

@@ -73,7 +73,12 @@ export class Lane {
     const lastAlive = previous?.lastAliveAt ?? previous?.confirmedAt;
     if (lastAlive) recordRestartGap((now() - Date.parse(lastAlive)) / 1000);
     this.slot.consecutiveFailures = 0;
+    const lost = this.segments().filter((s) => s.confirmedAt).at(-1);
     await this.confirmed(seg, r.idle);
+    const about = { segment: seg.index, identity: seg.identity, recorderId: seg.recorderId };
+    if (!lost) {
+      if (this.r.state.segments.filter((s) => s.confirmedAt).length === 1) this.r.notify('recording.started', about);
+    } else this.r.notify('recording.restarted', { ...about, restarts: this.r.state.restarts, reason: lost.endReason ?? 'recorder lost' });
   }
 
   /** A recorder proved it records: due times, phase, and the desired settings. */
@@ -302,7 +307,10 @@ export class Lane {
     this.slot.nextPollAt = iso(now() + t.monitorIntervalMs);
     if ('alive' in p) return this.r.observer.setPhase(p.idle ? 'idle' : 'recording');
     // The vendor cannot tell us; the recorder may well be fine. Keep watching, visibly.
-    if ('unknown' in p) return this.r.observer.setPhase('degraded');
+    if ('unknown' in p) {
+      if (this.r.state.phase !== 'degraded') this.r.notify('recording.degraded', { reason: p.unknown, ...(state.lastStatus !== undefined ? { lastStatus: state.lastStatus } : {}) });
+      return this.r.observer.setPhase('degraded');
+    }
     const why = 'gone' in p ? p.gone : `status left 4/5 (status ${state.lastStatus ?? 'unknown'})`;
     countRestart('gone' in p ? (p.mayStillRun ? 'exited' : 'not-found') : 'status-left');
     if ('starting' in p || p.mayStillRun) await this.stopQuietly(seg);

@@ -15,7 +15,9 @@ import { identitiesFor, specOf, timingsFor } from '../providers/catalog';
 import type { ProviderSpec } from '../providers/spec';
 import { Lane } from './lane';
 import { Observer } from './observe';
+import type { NotificationData, NotificationType } from '../notifications/types';
 import { applyEvent } from './events';
+import { Outbox } from './notify';
 import { countUploadSettled } from './metrics';
 import { endSegment, isLive, iso } from './segments';
 import { beginUpload, expireUpload, isPending, overallUpload } from './uploads';
@@ -39,6 +41,8 @@ export class Recording {
   private readonly lanes: Lane[];
   /** Start requests on the wire (any lane): a failing recording waits for their answers before it stops what runs. */
   startsInFlight = 0;
+  /** Backend notifications (docs/notifications.md); absent in histories from before them. */
+  private readonly outbox?: Outbox;
   private readonly lanesRunApart = patched('lanes-run-apart');
 
   constructor({ input, carried }: RecordingWorkflowArgs) {
@@ -66,6 +70,11 @@ export class Recording {
     this.vendor = new Vendor(input.provider, this.state.account, this.t, this.state, (why) => this.fail(why));
     this.settings = new DesiredSettings(this.state, this.t, this.vendor, this.waits);
     this.lanes = this.state.slots.map((slot) => new Lane(this, slot));
+    if (patched('backend-notifications')) {
+      this.outbox = new Outbox(this.state, { recordingId: input.recordingId, notify: input.notify, deadlineMs: this.t.notificationDeadlineMs });
+      // Notifications a previous run could not deliver go on under their own ids.
+      if (this.outbox.pending) this.outbox.start();
+    }
     this.observer.publish(true);
   }
 
@@ -101,6 +110,11 @@ export class Recording {
 
   // ------------------------------------------------------------------ vendor events and uploads
 
+  /** A backend notification about this recording (./notify): queued in state, sent in order by an activity. */
+  notify<T extends NotificationType>(type: T, data: Omit<NotificationData[T], 'provider' | 'account' | 'channel'>): void {
+    this.outbox?.emit(type, { provider: this.state.provider, account: this.state.account, channel: this.state.channel, ...data } as NotificationData[T]);
+  }
+
   /** A callback from the receiver (./events); malformed signals are logged, never fatal. */
   onEvent(ev: RecorderEvent): void {
     if (!ev || typeof ev !== 'object' || typeof ev.eventId !== 'string' || typeof ev.recorderId !== 'string' || typeof ev.kind !== 'string') {
@@ -128,7 +142,14 @@ export class Recording {
   }
 
   private countSettled(before: Set<number>): void {
-    for (const seg of this.state.segments) if (seg.upload?.settledAt && !before.has(seg.index)) countUploadSettled(seg.upload.state);
+    for (const seg of this.state.segments) {
+      if (!seg.upload?.settledAt || before.has(seg.index)) continue;
+      countUploadSettled(seg.upload.state);
+      const state = seg.upload.state;
+      if (state === 'uploaded' || state === 'backuped' || state === 'failed' || state === 'unknown') {
+        this.notify('recording.uploaded', { segment: seg.index, identity: seg.identity, recorderId: seg.recorderId, files: seg.upload.files?.map((f) => f.name) ?? seg.files, state });
+      }
+    }
   }
 
   /** Phase `uploading`: until every segment's upload settles, or the deadline (absolute, so it survives continue-as-new). */
@@ -177,10 +198,22 @@ export class Recording {
       this.state.stoppedSegments = stopped;
       this.state.stoppedAt = iso(Date.now());
       this.state.uploadDeadlineAt = iso(Date.now() + this.t.uploadDeadlineMs);
+      const sum = this.summary();
+      this.notify('recording.stopped', {
+        stopReason: sum.stopReason,
+        restarts: sum.restarts,
+        segments: sum.segments.length,
+        files: sum.files,
+        nothingRecorded: sum.nothingRecorded,
+        uploadingStatus: sum.uploadingStatus,
+        ...(sum.stopUncertain ? { stopUncertain: sum.stopUncertain } : {}),
+      });
     }
     this.beginUploads();
     await this.awaitUploads();
     this.observer.setPhase('stopped');
+    // The workflow is the notifications' durable sender: it completes once they are delivered (or past their deadline).
+    await this.outbox?.drained();
     await condition(allHandlersFinished);
     return this.summary();
   }
@@ -231,6 +264,8 @@ export class Recording {
     const last = this.state.segments.at(-1);
     if (last && !last.endedAt) endSegment(last, `failed: ${why}`);
     this.observer.setPhase('failed');
+    this.notify('recording.failed', { reason: why, ...(detail?.httpStatus !== undefined ? { httpStatus: detail.httpStatus } : {}), ...(detail?.code !== undefined ? { code: detail.code } : {}) });
+    await this.outbox?.drained();
     await condition(allHandlersFinished);
     const details: RecordingFailureDetails = { ...detail, segments: this.state.segments };
     throw ApplicationFailure.nonRetryable(why, 'RecordingFailed', details);

@@ -61,13 +61,16 @@ export class RecordingEnv {
   private temporal!: TemporalTarget;
   private static bundlePromise?: Promise<{ code: string }>;
 
-  static async start(opts: { emulator?: EmulatorOptions; config?: Partial<WorkerConfig['agora']>; temporal?: TemporalTarget } = {}): Promise<RecordingEnv> {
+  static async start(
+    opts: { emulator?: EmulatorOptions; config?: Partial<WorkerConfig['agora']>; temporal?: TemporalTarget; worker?: { notifications?: Record<string, unknown> } } = {},
+  ): Promise<RecordingEnv> {
     const env = new RecordingEnv();
     env.temporal = opts.temporal ?? testAddress();
     env.emulator = await startEmulator({ startDelayMs: 300, customerSecret: SECRETS.customerSecret, ...opts.emulator });
     env.trtcEmulator = await startTrtcEmulator({ startDelayMs: 300, exitingMs: 800, secretKey: SECRETS.trtcSecretKey, sdkSecretKeys: { [String(TRTC_APP)]: SECRETS.sdkSecretKey } });
     const taskQueue = uniqueTaskQueue('rec');
     env.config = parseWorkerConfig({
+      ...opts.worker,
       temporal: { ...env.temporal, taskQueue },
       agora: {
         baseUrls: [env.emulator.baseUrl, env.emulator.altBaseUrl],

@@ -489,6 +489,8 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
       expect(s1.identities).toEqual(expected);
       const summary = await env.client.stopRecording(req.recordingId);
       expect(summary?.status).toBe('stopped');
+      // stopRecording returns once the recorders are stopped; the run completes after its notifications.
+      await env.client.awaitUploads(req.recordingId);
 
       // A new run of the same recording id (the first one completed) derives the same uids.
       const second = await env.client.startRecording(req);
