@@ -4,6 +4,7 @@
  * so they survive continue-as-new).
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Coverage } from './coverage';
 import type { VendorDetail } from './detail';
 import type { RecordingInputBase } from './request';
 
@@ -77,6 +78,8 @@ export interface RecordingState {
   stopReason?: string;
   desired: { subscriptions?: Record<string, unknown>; subscriptionsVersion: number; layout?: Record<string, unknown>; layoutVersion: number };
   runs: number;
+  /** Covered stretches and gaps so far (src/contract/coverage.ts), kept current as segments change. */
+  coverage?: Coverage;
 }
 
 export interface RecordingSummary {
@@ -93,6 +96,8 @@ export interface RecordingSummary {
   nothingRecorded: boolean;
   /** Set when stop could not be confirmed with the vendor; the recorder exits on its own at its idle timeout. */
   stopUncertain?: string;
+  /** Was the whole session recorded: from the first requested start to the stop. */
+  coverage?: Coverage;
 }
 
 /** The details of the RecordingFailed failure. */

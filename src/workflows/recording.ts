@@ -5,6 +5,7 @@
  * I/O goes through the provider's activities, all decisions through ./decisions.
  */
 import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { computeCoverage } from '../contract/coverage';
 import type { VendorDetail } from '../contract/detail';
 import type { RecordingFailureDetails, RecordingState, RecordingSummary, RecordingWorkflowArgs, Segment, UpdateResult } from '../contract/messages';
 import type { RecordingInputBase } from '../contract/request';
@@ -117,6 +118,7 @@ export class Recording {
       uploadingStatus: stops.find((s) => s.seg)?.seg?.uploadingStatus,
       nothingRecorded: stopped.length > 0 && stopped.every((s) => s.result!.nothingRecorded) && files.length === 0,
       ...(uncertain.length ? { stopUncertain: uncertain.join('; ') } : {}),
+      coverage: computeCoverage(this.state.segments, { stoppedAt: this.state.stopRequestedAt }),
     };
   }
 
