@@ -131,7 +131,8 @@ export function computeCoverage(segments: Segment[], opts: CoverageOptions = {})
   const to = Math.max(from, final ? ms(opts.stoppedAt)! : lastKnown(segments));
 
   const proofs = segments.map(proven);
-  const coveredBy = proofs.flatMap((p) => (p.covered ? [clip(p.covered, from, to)] : [])).filter((s) => s.b > s.a);
+  // A recorder just confirmed covers an instant: no length yet, but it is what ends the gap before it.
+  const coveredBy = proofs.flatMap((p) => (p.covered ? [clip(p.covered, from, to)] : [])).filter((s) => s.b >= s.a);
   const unknown = union(proofs.flatMap((p) => (p.unknown ? [clip(p.unknown, from, to)] : [])));
   const covered = union(coveredBy);
 

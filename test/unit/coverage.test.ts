@@ -111,3 +111,11 @@ describe('computeCoverage', () => {
     expect([formatSeconds(2.46), formatSeconds(41.2), formatSeconds(200)]).toEqual(['2.5 s', '41 s', '3 min 20 s']);
   });
 });
+
+describe('computeCoverage at the instant of confirmation', () => {
+  it('names the recorder that ends the start gap even before it has any length', () => {
+    const c = computeCoverage([seg({ req: 0, start: 1, conf: 2, alive: 2 })]);
+    expect(c.gaps).toEqual([expect.objectContaining({ kind: 'start', seconds: 2, before: 0, reason: 'starting: recorder #0 confirmed 2 s after the first request' })]);
+    expect(c.overlaps).toEqual([]);
+  });
+});
