@@ -5,6 +5,7 @@
  */
 import { log, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { computeCoverage, formatSeconds } from '../contract/coverage';
+import { recordFinished } from './coverage-metrics';
 import type { Phase, RecordingState, Segment } from '../contract/messages';
 import {
   RecordingAppId,
@@ -43,9 +44,11 @@ export class Observer {
   constructor(private readonly state: RecordingState) {}
 
   setPhase(phase: Phase): void {
-    if (phase !== this.state.phase) log.info(`phase ${this.state.phase} → ${phase}`, { ...this.logFields(), phase });
+    const changed = phase !== this.state.phase;
+    if (changed) log.info(`phase ${this.state.phase} → ${phase}`, { ...this.logFields(), phase });
     this.state.phase = phase;
     this.publish();
+    if (changed && (phase === 'stopped' || phase === 'failed')) recordFinished(this.state);
   }
 
   /** The fields every log line about this recording carries (the SDK adds workflowId and runId). */
