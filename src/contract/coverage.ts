@@ -143,6 +143,12 @@ export function computeCoverage(segments: Segment[], opts: CoverageOptions = {})
     cursor = Math.max(cursor, c.b);
   }
   if (to > cursor) gapSpans.push({ a: cursor, b: to });
+  // A recorder confirmed and lost before any later query proved it alive covers an instant only:
+  // it still splits the gap, so each side names what happened (start, then loss).
+  for (const p of [...new Set(coveredBy.filter((o) => o.a === o.b).map((o) => o.a))].sort((x, y) => x - y)) {
+    const i = gapSpans.findIndex((g) => g.a < p && p < g.b);
+    if (i >= 0) gapSpans.splice(i, 1, { a: gapSpans[i].a, b: p }, { a: p, b: gapSpans[i].b });
+  }
 
   const gaps = gapSpans.map((g) => describeGap(g, segments, coveredBy, unknown, { from, to, final }));
   const session = to - from;

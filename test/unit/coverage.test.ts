@@ -119,3 +119,18 @@ describe('computeCoverage at the instant of confirmation', () => {
     expect(c.overlaps).toEqual([]);
   });
 });
+
+describe('computeCoverage with a recorder lost before its second query', () => {
+  it('splits the gap at its one proof of life: a start gap, then a loss', () => {
+    const segments = [
+      seg({ req: 0, start: 1, conf: 2, alive: 2, end: 7, why: 'query 404 confirmed 4 times' }),
+      seg({ req: 7, start: 8, conf: 9, alive: 10, end: 11, why: 'stopped' }),
+    ];
+    const c = computeCoverage(segments, { stoppedAt: at(10) });
+    expect(c).toMatchObject({ coveredSeconds: 1, gapSeconds: 9, unknownSeconds: 5 });
+    expect(c.gaps.map((g) => [g.kind, g.start, g.end, g.after, g.before])).toEqual([
+      ['start', at(0), at(2), undefined, 0],
+      ['loss', at(2), at(9), 0, 1],
+    ]);
+  });
+});
