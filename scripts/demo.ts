@@ -2,11 +2,13 @@
  * The Quick-start demo on the embedded default: a Temporal dev server (Web UI on 8233), the
  * vendor's emulator (Agora, or TRTC with --provider trtc) and a recording worker, all on this
  * machine. It starts a recording, has the emulator kill the recorder, shows the automatic restart
- * on the other identity, stops, and prints the segments.
+ * on the other identity, stops, and prints the segments and the coverage (the kill leaves a gap),
+ * and writes the HTML report to .data/demo-report.html.
  *
  *   npm run demo [-- --provider agora|trtc] [-- --keep] [-- --json] [-- --port 7233 --ui-port 8233]
  *   npm run demo -- --server stack   (against `npm run stack -- start`: its workers, emulator and profile)
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
@@ -18,6 +20,8 @@ import type { RecordingRequest } from '../src/providers/catalog';
 import { createLogger } from '../src/logger';
 import { createWorkers } from '../src/worker';
 import type { RecordingState } from '../src/contract/messages';
+import { renderRecordingHtml } from '../src/report/html';
+import { coverageLine, gapLines } from '../src/report/text';
 import { dataDir, startDevServer } from './lib/dev-server';
 
 const { values: flags } = (() => {
@@ -190,8 +194,15 @@ async function demo(client: RecordingClient, emulatorUrl: string, uiUrl: string 
       say(`  #${s.index} ${who} ${s.identity} ${rid} ${s.recorderId} ${s.confirmedAt ? 'confirmed' : 'unconfirmed'} ${s.startedAt} → ${s.endedAt}: ${s.endReason}; files ${s.files.join(', ') || '-'}`);
     }
     say(`Uploading status: ${summary!.uploadingStatus ?? 'not reported by the stop answer'}; recorders still live at the emulator: ${orphans}`);
+    const coverage = summary!.coverage!;
+    say(`Coverage: ${coverageLine(coverage)}`);
+    for (const line of gapLines(coverage)) say(line);
+    const reportFile = path.join(dataDir, 'demo-report.html');
+    fs.mkdirSync(path.dirname(reportFile), { recursive: true });
+    fs.writeFileSync(reportFile, renderRecordingHtml(await client.reportRecording(recordingId)));
+    say(`Report: ${reportFile}`);
     say(`Web UI: ${uiLink}`);
-    if (flags.json) console.log(JSON.stringify({ recordingId, segments: summary!.segments, orphans }));
+    if (flags.json) console.log(JSON.stringify({ recordingId, segments: summary!.segments, orphans, coverage: { ratio: coverage.ratio, gaps: coverage.gaps }, report: reportFile }));
 
     if (flags.keep) {
       say('\n--keep: everything stays up; browse the Web UI, press Ctrl-C to stop.');
