@@ -180,12 +180,16 @@ async function demo(client: RecordingClient, emulatorUrl: string, uiUrl: string 
     const first = state.segments[0];
     say(`Recording: ${rid} ${first.recorderId} on the first ${who} ${first.identity} (status ${state.lastStatus})`);
 
+    // Record for a while first (and after the restart), so the coverage has something to compare the gap with.
+    const recordFor = () => new Promise((r) => setTimeout(r, 2 * timings.monitorIntervalMs!));
+    await recordFor();
     say(`The emulator now kills recorder ${first.recorderId}...`);
     await fetch(`${emulatorUrl}/__emulator/tasks/${encodeURIComponent(first.recorderId!)}/exit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     state = await waitFor(client, recordingId, (s) => s.segments.length >= 2 && s.phase === 'recording', 60_000);
     const second = state.segments[state.segments.length - 1];
     say(`Detected (${state.segments[0].endReason}) and restarted: ${rid} ${second.recorderId} on the other ${who} ${second.identity}`);
 
+    await recordFor();
     const summary = await client.stopRecording(recordingId, { reason: 'demo finished' });
     const tasks = (await (await fetch(`${emulatorUrl}/__emulator/tasks`)).json()) as { tasks: Array<{ live: boolean; cname?: string; roomId?: string }> };
     const orphans = tasks.tasks.filter((t) => t.live && (t.cname ?? t.roomId) === channel).length;
