@@ -2,11 +2,13 @@
  * The Quick-start demo on the embedded default: a Temporal dev server (Web UI on 8233), the
  * vendor's emulator (Agora, or TRTC with --provider trtc) and a recording worker, all on this
  * machine. It starts a recording, has the emulator kill the recorder, shows the automatic restart
- * on the other identity, stops, and prints the segments.
+ * on the other identity, stops, and prints the segments and the coverage (the kill leaves a gap),
+ * and writes the HTML report to .data/demo-report.html.
  *
  *   npm run demo [-- --provider agora|trtc] [-- --keep] [-- --json] [-- --port 7233 --ui-port 8233]
  *   npm run demo -- --server stack   (against `npm run stack -- start`: its workers, emulator and profile)
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
@@ -18,6 +20,8 @@ import type { RecordingRequest } from '../src/providers/catalog';
 import { createLogger } from '../src/logger';
 import { createWorkers } from '../src/worker';
 import type { RecordingState } from '../src/contract/messages';
+import { renderRecordingHtml } from '../src/report/html';
+import { coverageLine, gapLines } from '../src/report/text';
 import { dataDir, startDevServer } from './lib/dev-server';
 
 const { values: flags } = (() => {
@@ -176,12 +180,16 @@ async function demo(client: RecordingClient, emulatorUrl: string, uiUrl: string 
     const first = state.segments[0];
     say(`Recording: ${rid} ${first.recorderId} on the first ${who} ${first.identity} (status ${state.lastStatus})`);
 
+    // Record for a while first (and after the restart), so the coverage has something to compare the gap with.
+    const recordFor = () => new Promise((r) => setTimeout(r, 2 * timings.monitorIntervalMs!));
+    await recordFor();
     say(`The emulator now kills recorder ${first.recorderId}...`);
     await fetch(`${emulatorUrl}/__emulator/tasks/${encodeURIComponent(first.recorderId!)}/exit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     state = await waitFor(client, recordingId, (s) => s.segments.length >= 2 && s.phase === 'recording', 60_000);
     const second = state.segments[state.segments.length - 1];
     say(`Detected (${state.segments[0].endReason}) and restarted: ${rid} ${second.recorderId} on the other ${who} ${second.identity}`);
 
+    await recordFor();
     const summary = await client.stopRecording(recordingId, { reason: 'demo finished' });
     const tasks = (await (await fetch(`${emulatorUrl}/__emulator/tasks`)).json()) as { tasks: Array<{ live: boolean; cname?: string; roomId?: string }> };
     const orphans = tasks.tasks.filter((t) => t.live && (t.cname ?? t.roomId) === channel).length;
@@ -190,8 +198,15 @@ async function demo(client: RecordingClient, emulatorUrl: string, uiUrl: string 
       say(`  #${s.index} ${who} ${s.identity} ${rid} ${s.recorderId} ${s.confirmedAt ? 'confirmed' : 'unconfirmed'} ${s.startedAt} → ${s.endedAt}: ${s.endReason}; files ${s.files.join(', ') || '-'}`);
     }
     say(`Uploading status: ${summary!.uploadingStatus ?? 'not reported by the stop answer'}; recorders still live at the emulator: ${orphans}`);
+    const coverage = summary!.coverage!;
+    say(`Coverage: ${coverageLine(coverage)}`);
+    for (const line of gapLines(coverage)) say(line);
+    const reportFile = path.join(dataDir, 'demo-report.html');
+    fs.mkdirSync(path.dirname(reportFile), { recursive: true });
+    fs.writeFileSync(reportFile, renderRecordingHtml(await client.reportRecording(recordingId)));
+    say(`Report: ${reportFile}`);
     say(`Web UI: ${uiLink}`);
-    if (flags.json) console.log(JSON.stringify({ recordingId, segments: summary!.segments, orphans }));
+    if (flags.json) console.log(JSON.stringify({ recordingId, segments: summary!.segments, orphans, coverage: { ratio: coverage.ratio, gaps: coverage.gaps }, report: reportFile }));
 
     if (flags.keep) {
       say('\n--keep: everything stays up; browse the Web UI, press Ctrl-C to stop.');

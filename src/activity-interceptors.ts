@@ -41,7 +41,7 @@ export function recorderActivityInterceptors(provider: string, account: string, 
             const httpStatus = outcome?.detail?.httpStatus !== undefined ? String(outcome.detail.httpStatus) : 'none';
             requests.add(1, { provider, op, account, outcome: kind, http_status: httpStatus });
             if (kind === 'rate-limited') rateLimited.add(1, { provider, op, account });
-            latency.record((Date.now() - started) / 1000, { provider, op });
+            latency.record((Date.now() - started) / 1000, { provider, account, op });
             const line = { kind, httpStatus: outcome?.detail?.httpStatus };
             if (outcome && /^(prepared|started|recording|applied|stopped)$/.test(kind)) logger.debug(line, `${provider} ${op} ${kind}`);
             else logger.info({ ...line, detail: describeDetail(kind, outcome?.detail, outcome?.error) }, `${provider} ${op} ${kind}`);

@@ -3,7 +3,7 @@
  * errors name the bad field. One workflow per recording id: starting the same id again attaches
  * to the running workflow instead of creating a second recorder.
  */
-import { Client, WorkflowIdConflictPolicy, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowFailedError, WorkflowIdConflictPolicy, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import { connectClient, resolveConnection } from './temporal-connection';
 import {
@@ -23,13 +23,16 @@ import {
 } from './contract/messages';
 import { recordingIdOf, workflowIdFor, type SettingName } from './contract/recorder';
 import { InvalidInputError, parseOrThrow, recordingIdSchema } from './contract/request';
-import { RecordingAppId, RecordingChannel, RecordingPhase, RecordingProvider, RecordingRestarts, RecordingSid, RecordingUid } from './contract/search-attributes';
+import { RecordingAppId, RecordingChannel, RecordingCoverage, RecordingGapSeconds, RecordingPhase, RecordingProvider, RecordingRestarts, RecordingSid, RecordingUid } from './contract/search-attributes';
+import type { RecordingFailureDetails } from './contract/messages';
+import { buildReport, type RecordingReport, type ReportList, type ReportListRow } from './report/model';
 import { identitiesFor, recordingRequestSchema, specOf, timingsFor, validateSetting, type RecordingRequest } from './providers/catalog';
 import type { Layout, Subscriptions } from './providers/agora/request';
 import type { TrtcLayout, TrtcSubscriptions } from './providers/trtc/request';
 import type { recordingWorkflow } from './workflows/recording-workflow';
 
-export type { RecordingRequest, RecordingState, RecordingSummary, Segment, Subscriptions, Layout, UpdateResult, Phase };
+export type { RecordingRequest, RecordingState, RecordingSummary, Segment, Subscriptions, Layout, UpdateResult, Phase, RecordingReport, ReportList, ReportListRow };
+export type { Coverage, CoverageGap } from './contract/coverage';
 export { InvalidInputError, DEFAULT_TASK_QUEUE, workflowIdFor };
 
 export interface StartedRecording {
@@ -57,6 +60,9 @@ export interface RecordingListItem {
   recorderId?: string;
   identity?: string;
   restarts?: number;
+  /** Seconds of the session not proven recorded, and covered / session (search attributes). */
+  gapSeconds?: number;
+  coverage?: number;
   startTime: string;
 }
 
@@ -71,6 +77,24 @@ const listFilterSchema = z.strictObject({
   limit: z.number().int().min(1).max(10_000).default(100),
 });
 export type ListFilter = z.input<typeof listFilterSchema>;
+
+/** "90m", "24h", "7d" before now, or an ISO time. */
+const sinceSchema = z.string().transform((v, ctx) => {
+  const rel = /^(\d+)([smhd])$/.exec(v.trim());
+  const t = rel ? Date.now() - Number(rel[1]) * { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[rel[2] as 's' | 'm' | 'h' | 'd'] : Date.parse(v);
+  if (Number.isNaN(t)) {
+    ctx.addIssue({ code: 'custom', message: `must be a duration like 90m, 24h, 7d or an ISO time; got '${v}'` });
+    return z.NEVER;
+  }
+  return new Date(t).toISOString();
+});
+const reportListSchema = z.strictObject({
+  since: sinceSchema.optional(),
+  /** A Temporal visibility query ANDed to the recording filter, e.g. `RecordingGapSeconds > 60`. */
+  query: z.string().min(1).optional(),
+  limit: z.number().int().min(1).max(10_000).default(200),
+});
+export type ReportListFilter = z.input<typeof reportListSchema>;
 
 /** The workflow refused an update (its validator, or the recording is stopping); `message` says why. */
 export class UpdateRejectedError extends Error {
@@ -223,11 +247,79 @@ export class RecordingClient {
         recorderId: first<string>(RecordingSid.name),
         identity: first<string>(RecordingUid.name),
         restarts: first<number>(RecordingRestarts.name),
+        gapSeconds: first<number>(RecordingGapSeconds.name),
+        coverage: first<number>(RecordingCoverage.name),
         startTime: wf.startTime.toISOString(),
       });
       if (out.length >= f.limit) break;
     }
     return out;
+  }
+
+  /**
+   * One recording's segments and coverage, for `report`: a finished recording from its result (or
+   * its failure's details), so no worker needs to replay it; a running one from its state query.
+   */
+  async reportRecording(recordingId: string): Promise<RecordingReport> {
+    const handle = this.handle(recordingId);
+    const d = await handle.describe();
+    const sa = d.typedSearchAttributes;
+    const base = {
+      recordingId,
+      workflowId: handle.workflowId,
+      status: d.status.name,
+      webUiPath: `/namespaces/${this.temporal.options.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`,
+      provider: sa.get(RecordingProvider) ?? '',
+      account: sa.get(RecordingAppId) ?? '',
+      channel: sa.get(RecordingChannel) ?? '',
+      phase: sa.get(RecordingPhase),
+    };
+    if (d.status.name === 'COMPLETED') {
+      const s: RecordingSummary = await handle.result();
+      return buildReport({ ...base, phase: 'stopped', stopReason: s.stopReason, restarts: s.restarts, segments: s.segments, stoppedAt: s.coverage?.to });
+    }
+    if (d.status.name === 'FAILED') {
+      try {
+        await handle.result();
+      } catch (err) {
+        if (!(err instanceof WorkflowFailedError)) throw err;
+        const failure = err.cause as { message?: string; details?: unknown[] } | undefined;
+        const details = failure?.details?.[0] as RecordingFailureDetails | undefined;
+        const segments = details?.segments ?? [];
+        return buildReport({ ...base, phase: 'failed', lastError: failure?.message, restarts: Math.max(0, segments.length - 1), segments });
+      }
+    }
+    const state = await handle.query(stateQuery);
+    return buildReport({ ...base, phase: state.phase, stopReason: state.stopReason, lastError: state.lastError, restarts: state.restarts, segments: state.segments, stoppedAt: state.stopRequestedAt });
+  }
+
+  /** Many recordings with their coverage and gap totals (from search attributes), newest first. */
+  async reportList(filter: ReportListFilter = {}): Promise<ReportList> {
+    const f = parseOrThrow(reportListSchema, filter, 'filter');
+    const clauses = [`WorkflowType = "${WORKFLOW_TYPE}"`];
+    if (f.since) clauses.push(`StartTime >= "${f.since}"`);
+    if (f.query) clauses.push(`(${f.query})`);
+    const query = clauses.join(' AND ');
+    const rows: ReportListRow[] = [];
+    for await (const wf of this.temporal.workflow.list({ query })) {
+      const sa = wf.typedSearchAttributes;
+      rows.push({
+        recordingId: recordingIdOf(wf.workflowId),
+        workflowId: wf.workflowId,
+        status: wf.status.name,
+        phase: sa.get(RecordingPhase),
+        provider: sa.get(RecordingProvider),
+        account: sa.get(RecordingAppId),
+        channel: sa.get(RecordingChannel),
+        restarts: sa.get(RecordingRestarts),
+        gapSeconds: sa.get(RecordingGapSeconds),
+        coverage: sa.get(RecordingCoverage),
+        startTime: wf.startTime.toISOString(),
+        ...(wf.closeTime ? { closeTime: wf.closeTime.toISOString() } : {}),
+      });
+      if (rows.length >= f.limit) break;
+    }
+    return { query, rows, generatedAt: new Date().toISOString() };
   }
 
   private handle(recordingId: string): WorkflowHandle<typeof recordingWorkflow> {

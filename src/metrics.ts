@@ -16,7 +16,14 @@ const BUCKETS: Record<string, number[]> = {
   vendor_request_latency: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   recording_confirm_latency: [1, 2, 5, 10, 15, 30, 45, 60, 90, 120],
   recording_restart_gap: [1, 5, 10, 30, 60, 90, 120, 150, 180, 300, 600],
+  recording_coverage_gap: [0, 1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
+  recording_coverage_ratio: [0.5, 0.8, 0.9, 0.95, 0.99, 0.999, 1],
 };
+
+/** `vendor_request_budget{provider,account}`: this worker's share of the account's QPS budget (sum over workers = the budget). */
+export function exportRequestBudget(meter: MetricMeter, provider: string, account: string, perSecond: number): void {
+  meter.createGauge('vendor_request_budget', 'float', 'requests/s', "This worker's share of the account's vendor QPS budget").set(perSecond, { provider, account });
+}
 
 /** Installs the Temporal runtime once per process: pino for its logs, Prometheus on `metricsPort` if set. */
 export function installRuntime(logger: Logger, metricsPort?: number): void {

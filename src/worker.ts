@@ -14,7 +14,7 @@ import { configSecrets, configuredProviders, loadWorkerConfig, type WorkerConfig
 import { activityTaskQueue } from './contract/recorder';
 import { createLogger } from './logger';
 import { createNotificationActivities } from './notifications/activity';
-import { installRuntime, startPhaseGauge } from './metrics';
+import { exportRequestBudget, installRuntime, startPhaseGauge } from './metrics';
 import { providerWorkers, type OpenedProvider, type ProviderWorker } from './providers/registry';
 import { connectClient, connectWorker, resolveConnection, resolveWorkerConnection } from './temporal-connection';
 
@@ -61,6 +61,7 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
     opened.push({ activities, close });
     served[provider] = pw.accounts(section);
     for (const account of served[provider]) {
+      exportRequestBudget(Runtime.instance().metricMeter, provider, account, pw.maxRequestsPerSecond(section));
       workers.push(
         await Worker.create({
           ...common,

@@ -7,6 +7,9 @@ import type { Layout, Subscriptions } from '../providers/agora/request';
 import { PROVIDER_NAMES, providers, recordingRequestSchema, timingsFor } from '../providers/catalog';
 import { int, issuesMessage, jsonObject, str, uidList, UsageError, type OptionSpecs, type Values } from './args';
 import { formatDescription, formatList, formatStarted, formatSummary, formatUpdate, json, formatUploads, uploadView } from './format';
+import { writeFileSync } from 'node:fs';
+import { renderListHtml, renderRecordingHtml } from '../report/html';
+import { formatReport, formatReportList } from '../report/text';
 
 export interface CommandContext {
   values: Values;
@@ -299,4 +302,45 @@ const list: Command = {
   },
 };
 
-export const commands: Record<string, Command> = { start, stop, update, layout, describe, uploads, list };
+const report: Command = {
+  summary: "a recording's coverage as a timeline (lanes, segments, gaps with reasons, uploads), or --list: many with their coverage",
+  synopsis: 'ID [--html FILE | --json]  |  --list [--since 24h] [--query Q] [--limit N] [--html FILE | --json]',
+  positionals: ['ID?'],
+  options: {
+    html: { type: 'string', value: 'FILE', help: 'write a self-contained HTML page (SVG timeline, no external assets) to FILE' },
+    list: { type: 'boolean', help: 'a table of many recordings (running and finished) with coverage and gap totals' },
+    since: { type: 'string', value: 'WHEN', help: 'with --list: started after 90m / 24h / 7d ago, or an ISO time' },
+    query: { type: 'string', value: 'Q', help: 'with --list: a visibility query ANDed in, e.g. "RecordingGapSeconds > 60"' },
+    limit: { type: 'string', value: 'N', help: 'with --list: at most N rows (default 200)' },
+  },
+  examples: ['report class-42', 'report class-42 --html class-42.html', 'report --list --since 24h --query "RecordingGapSeconds > 60" --html gaps.html'],
+  async run(ctx) {
+    const v = ctx.values;
+    const html = str(v, 'html');
+    if (html !== undefined && ctx.json) throw new UsageError('--html and --json exclude each other');
+    if (html === '') throw new UsageError('--html: must name a file');
+    const write = (page: string, what: string) => {
+      writeFileSync(html!, page);
+      ctx.out(`wrote ${what} to ${html}`);
+      return 0;
+    };
+    if (v.list === true) {
+      if (ctx.positionals.length) throw new UsageError(`report --list takes no recording id (got '${ctx.positionals[0]}')`);
+      const limit = int(v, 'limit', 1, 10_000);
+      const since = str(v, 'since');
+      const query = str(v, 'query');
+      if (query !== undefined && !query.trim()) throw new UsageError('--query: must not be empty');
+      const list = await (await ctx.client()).reportList({ since, query, limit });
+      if (html !== undefined) return write(renderListHtml(list), `a table of ${list.rows.length} recording(s)`);
+      return print(ctx, list, formatReportList);
+    }
+    for (const flag of ['since', 'query', 'limit']) if (v[flag] !== undefined) throw new UsageError(`--${flag} goes with --list`);
+    if (!ctx.positionals.length) throw new UsageError('missing recording id (usage: report ID [--html FILE | --json], or report --list)');
+    const id = recordingId(ctx);
+    const r = await (await ctx.client()).reportRecording(id);
+    if (html !== undefined) return write(renderRecordingHtml(r), `the report of ${id} (${(r.coverage.ratio * 100).toFixed(1)}% covered)`);
+    return print(ctx, r, formatReport);
+  },
+};
+
+export const commands: Record<string, Command> = { start, stop, update, layout, describe, uploads, list, report };

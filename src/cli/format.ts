@@ -2,6 +2,8 @@
 import { overallUpload } from '../contract/uploads';
 import type { RecordingDescription, RecordingListItem, RecordingState, RecordingSummary, Segment, StartedRecording, UpdateResult } from '../client';
 
+import { coverageLine, gapLines } from '../report/text';
+
 export const json = (value: unknown): string => JSON.stringify(value, null, 2);
 
 function rows(pairs: Array<[string, string | undefined]>): string {
@@ -46,7 +48,8 @@ export function formatSummary(s: RecordingSummary): string {
   ]);
   const segments = s.segments.length ? s.segments.map((seg) => `  ${segmentLine(seg)}`).join('\n') : '  (none)';
   const files = s.files.length ? s.files.map((f) => `  ${f}`).join('\n') : '  (none)';
-  return `${head}\nSegments (${s.segments.length}):\n${segments}\nFiles (${s.files.length}):\n${files}`;
+  const coverage = s.coverage ? `\nCoverage: ${coverageLine(s.coverage)}${s.coverage.gaps.length ? `\n${gapLines(s.coverage).join('\n')}` : ''}` : '';
+  return `${head}\nSegments (${s.segments.length}):\n${segments}\nFiles (${s.files.length}):\n${files}${coverage}`;
 }
 
 export function formatUpdate(r: UpdateResult): string {
@@ -70,6 +73,7 @@ export function formatDescription(d: RecordingDescription): string {
     ['Identities', `${s.identities.join(', ')} (${s.slots.map((slot) => slot.switches).join('+')} switch(es))`],
     ['Segment', seg ? segmentLine(seg) : 'none yet'],
     ['Segments', String(s.segments.length)],
+    ['Coverage', s.coverage ? coverageLine(s.coverage) : undefined],
     ['Restarts', `${s.restarts} (consecutive failures ${s.slots.map((slot) => slot.consecutiveFailures).join('+')})`],
     ['Last status', s.lastStatus === undefined ? '-' : String(s.lastStatus)],
     ['Last error', s.lastError ?? '-'],

@@ -95,7 +95,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     if (positionals.length > spec.positionals.length) throw new UsageError(`unexpected argument '${positionals[spec.positionals.length]}' (usage: ${command} ${spec.synopsis})`);
-    if (positionals.length < spec.positionals.length) {
+    // A positional written 'ID?' is optional (report ID | report --list); the command checks which it got.
+    if (positionals.length < spec.positionals.filter((p) => !p.endsWith('?')).length) {
       throw new UsageError(`missing ${spec.positionals[positionals.length] === 'ID' ? 'recording id' : spec.positionals[positionals.length]} (usage: ${command} ${spec.synopsis})`);
     }
     recordingId = positionals[0] ?? str(values, 'recording-id');

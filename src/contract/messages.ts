@@ -4,6 +4,7 @@
  * so they survive continue-as-new).
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Coverage } from './coverage';
 import type { VendorDetail } from './detail';
 import type { EventFile, RecorderEventKind, UploadStage, UploadState } from './events';
 import type { RecordingInputBase } from './request';
@@ -143,6 +144,8 @@ export interface RecordingState {
   outbox?: Notification[];
   /** Notifications emitted so far: the sequence in their ids. */
   notifySeq?: number;
+  /** Covered stretches and gaps so far (src/contract/coverage.ts), kept current as segments change. */
+  coverage?: Coverage;
 }
 
 export interface RecordingSummary {
@@ -164,6 +167,8 @@ export interface RecordingSummary {
   nothingRecorded: boolean;
   /** Set when stop could not be confirmed with the vendor; the recorder exits on its own at its idle timeout. */
   stopUncertain?: string;
+  /** Was the whole session recorded: from the first requested start to the stop. */
+  coverage?: Coverage;
 }
 
 /** The details of the RecordingFailed failure. */

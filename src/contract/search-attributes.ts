@@ -14,6 +14,10 @@ export const RecordingProvider = defineSearchAttributeKey('RecordingProvider', S
 export const RecordingRestarts = defineSearchAttributeKey('RecordingRestarts', SearchAttributeType.INT);
 /** Every recorder id the recording still owns or awaits uploads from: the callback receiver routes by it. */
 export const RecorderIds = defineSearchAttributeKey('RecorderIds', SearchAttributeType.KEYWORD_LIST);
+/** Seconds of the session not proven recorded (gaps incl. unknown stretches): `RecordingGapSeconds > 60`. */
+export const RecordingGapSeconds = defineSearchAttributeKey('RecordingGapSeconds', SearchAttributeType.INT);
+/** Covered / session length, 0..1. */
+export const RecordingCoverage = defineSearchAttributeKey('RecordingCoverage', SearchAttributeType.DOUBLE);
 
 export const recordingSearchAttributes = [
   RecordingPhase,
@@ -24,6 +28,8 @@ export const recordingSearchAttributes = [
   RecordingProvider,
   RecordingRestarts,
   RecorderIds,
+  RecordingGapSeconds,
+  RecordingCoverage,
 ] as const;
 
 /** The type names the Temporal CLI takes (`--type`, `--search-attribute N=T`) and the API's IndexedValueType numbers. */

@@ -4,6 +4,7 @@ import { faultSchema, type FaultSpec } from './faults';
 import type { RateLimiter } from './rate-limit';
 import type { Store, Task } from './state';
 import type { HostName, Stats } from './stats';
+import { timelineRoute } from './timeline';
 import { isValidUid } from './validation';
 import type { FaultQueue } from './shared/fault-queue';
 import { callbackRoutes } from './shared/callback-control';
@@ -71,6 +72,8 @@ export function handleControl(deps: ControlDeps, method: string, path: string, q
   const route = `${method} ${path}`;
 
   if (route === 'GET /__emulator/health') return answer(200, { ok: true });
+  const timeline = timelineRoute(store, method, path, query);
+  if (timeline) return timeline;
 
   if (route === 'GET /__emulator/tasks') {
     store.refresh();

@@ -4,10 +4,14 @@
  * the recording's logic; search attributes are upserted only when they change.
  */
 import { log, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { computeCoverage, formatSeconds } from '../contract/coverage';
+import { recordFinished } from './coverage-metrics';
 import type { Phase, RecordingState, Segment } from '../contract/messages';
 import {
   RecordingAppId,
   RecordingChannel,
+  RecordingCoverage,
+  RecordingGapSeconds,
   RecordingPhase,
   RecordingProvider,
   RecordingRestarts,
@@ -26,6 +30,8 @@ export function currentDetails(s: RecordingState): string {
   }
   const failures = s.slots.reduce((n, slot) => n + slot.consecutiveFailures, 0);
   lines.push(`Restarts: ${s.restarts}${failures ? ` · failed attempts in a row: ${failures}` : ''}`);
+  const c = s.coverage;
+  if (c?.sessionSeconds) lines.push(`Coverage: ${(c.ratio * 100).toFixed(1)}% of ${formatSeconds(c.sessionSeconds)} · gaps ${formatSeconds(c.gapSeconds)}${c.unknownSeconds ? ` (${formatSeconds(c.unknownSeconds)} unknown)` : ''}`);
   const nextPoll = s.slots.find((slot) => slot.nextPollAt)?.nextPollAt;
   if (s.waiting) lines.push(`Waiting: ${s.waiting.reason} until ${s.waiting.until}`);
   else if (nextPoll && s.phase === 'recording') lines.push(`Next query: ${nextPoll}`);
@@ -40,9 +46,11 @@ export class Observer {
   constructor(private readonly state: RecordingState) {}
 
   setPhase(phase: Phase): void {
-    if (phase !== this.state.phase) log.info(`phase ${this.state.phase} → ${phase}`, { ...this.logFields(), phase });
+    const changed = phase !== this.state.phase;
+    if (changed) log.info(`phase ${this.state.phase} → ${phase}`, { ...this.logFields(), phase });
     this.state.phase = phase;
     this.publish();
+    if (changed && (phase === 'stopped' || phase === 'failed')) recordFinished(this.state);
   }
 
   /** The fields every log line about this recording carries (the SDK adds workflowId and runId). */
@@ -58,12 +66,19 @@ export class Observer {
 
   /** Search attributes follow every phase change, so the Web UI lists and filters recordings. */
   publish(initial = false): void {
-    this.show();
     const s = this.state;
+    // Derived from the segments, so it is recomputed rather than carried; the session ends at the stop.
+    s.coverage = computeCoverage(s.segments, { stoppedAt: s.stopRequestedAt });
+    this.show();
     const seg = s.segments[s.segments.length - 1];
     // The callback receiver routes by these: every recorder still running or owing an upload callback.
     const recorderIds = patched('recorder-ids-search-attribute') ? s.segments.filter((x) => x.recorderId && (!x.endedAt || isPending(x))).map((x) => x.recorderId!) : undefined;
-    const snapshot = JSON.stringify([s.phase, seg?.recorderId, seg?.identity, s.restarts, recorderIds]);
+    // Histories recorded before these attributes existed replay without their upserts.
+    const coverage = patched('coverage-search-attributes');
+    const gapSeconds = Math.round(s.coverage.gapSeconds);
+    const ratio = Math.round(s.coverage.ratio * 1000) / 1000;
+    // Coverage creeps up with every query of a healthy recorder; whole percents bound the upserts.
+    const snapshot = JSON.stringify([s.phase, seg?.recorderId, seg?.identity, s.restarts, recorderIds, ...(coverage ? [gapSeconds, Math.floor(ratio * 100)] : [])]);
     if (snapshot === this.lastUpserted) return;
     this.lastUpserted = snapshot;
     upsertSearchAttributes([
@@ -72,6 +87,7 @@ export class Observer {
       { key: RecordingRestarts, value: s.restarts },
       ...(seg?.identity ? [{ key: RecordingUid, value: seg.identity }] : []),
       ...(seg?.recorderId ? [{ key: RecordingSid, value: seg.recorderId }] : []),
+      ...(coverage ? [{ key: RecordingGapSeconds, value: gapSeconds }, { key: RecordingCoverage, value: ratio }] : []),
       ...(initial
         ? [
             { key: RecordingChannel, value: s.channel },

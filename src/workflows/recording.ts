@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
 import type { RecorderEvent } from '../contract/events';
+import { computeCoverage } from '../contract/coverage';
 import type { VendorDetail } from '../contract/detail';
 import type { RecordingFailureDetails, RecordingState, RecordingSummary, RecordingWorkflowArgs, Segment, UpdateResult } from '../contract/messages';
 import type { RecordingInputBase } from '../contract/request';
@@ -240,6 +241,7 @@ export class Recording {
       upload: overallUpload(s.segments),
       nothingRecorded: stopped.length > 0 && stopped.every((seg) => !seg.stopUncertain && seg.nothingRecorded) && files.length === 0,
       ...(uncertain.length ? { stopUncertain: uncertain.join('; ') } : {}),
+      coverage: computeCoverage(this.state.segments, { stoppedAt: this.state.stopRequestedAt }),
     };
   }
 

@@ -20,8 +20,20 @@ function dependsOn(svc: Record<string, any>): string[] {
 describe('docker-compose.yml', () => {
   it('describes the production-like stack', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['callbacks', 'emulator', 'postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'worker'].sort(),
+      ['callbacks', 'emulator', 'grafana', 'postgresql', 'prometheus', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'worker'].sort(),
     );
+  });
+
+  it('has Prometheus scrape the worker\'s metrics port with the alert rules, and Grafana load the dashboard from it', () => {
+    const prom = parse(fs.readFileSync(path.join(root, 'deploy/prometheus/prometheus.yml'), 'utf8')) as { rule_files: string[]; scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }> };
+    expect(prom.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets))).toContain(`worker:${services.worker.environment.METRICS_PORT}`);
+    for (const f of prom.rule_files) expect(fs.existsSync(path.join(root, 'deploy/prometheus', f))).toBe(true);
+    expect(services.prometheus.volumes).toContain('./deploy/prometheus:/etc/prometheus:ro');
+    const ds = parse(fs.readFileSync(path.join(root, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: Array<{ uid: string; url: string }> };
+    expect(ds.datasources[0].url).toBe(`http://prometheus:${services.prometheus.ports[0].split(':')[1]}`);
+    const dashboard = JSON.parse(fs.readFileSync(path.join(root, 'deploy/grafana/dashboards/recording-orchestrator.json'), 'utf8')) as { panels: Array<{ datasource?: { uid: string } }> };
+    for (const p of dashboard.panels) if (p.datasource) expect(p.datasource.uid).toBe(ds.datasources[0].uid);
+    expect(services.grafana.volumes).toEqual(expect.arrayContaining(['./deploy/grafana/provisioning:/etc/grafana/provisioning:ro', './deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro']));
   });
 
   it('only depends on services and volumes it defines', () => {
