@@ -20,10 +20,10 @@ const WAKING: ReadonlySet<string> = new Set(['started', 'start-failed', 'exited'
 
 export type EventEffect = 'duplicate' | 'foreign' | 'woke' | 'noted' | 'upload' | 'ignored';
 
-export function applyEvent(state: RecordingState, ev: RecorderEvent): EventEffect {
+export function applyEvent(state: RecordingState, ev: RecorderEvent, logFields: Record<string, unknown>): EventEffect {
   const effect = apply(state, ev);
   countEvent(ev.kind, effect);
-  if (effect !== 'duplicate' && effect !== 'ignored') log.info('vendor event', { recorderId: ev.recorderId, vendorEvent: ev.vendorEvent, kind: ev.kind, effect, reason: ev.reason });
+  if (effect !== 'duplicate' && effect !== 'ignored') log.info('vendor event', { ...logFields, recorderId: ev.recorderId, vendorEvent: ev.vendorEvent, kind: ev.kind, effect, reason: ev.reason });
   return effect;
 }
 

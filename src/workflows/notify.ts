@@ -25,6 +25,8 @@ export interface OutboxOptions {
   attemptTimeoutMs?: number;
   /** Where notifyBackend runs; the workflow's own task queue (its worker registers it) by default. */
   taskQueue?: string;
+  /** The fields every log line about the recording carries. */
+  logFields?: () => Record<string, unknown>;
 }
 
 /**
@@ -93,7 +95,7 @@ export class Outbox {
   private async send(n: Notification): Promise<void> {
     const left = Date.parse(n.occurredAt) + this.opts.deadlineMs - Date.now();
     if (left <= 0) {
-      log.warn('notification dropped: its deadline passed before it was sent', { notification: n.id, type: n.type });
+      log.warn('notification dropped: its deadline passed before it was sent', { ...this.opts.logFields?.(), notification: n.id, type: n.type });
       return;
     }
     const options: ActivityOptions = {
@@ -104,11 +106,12 @@ export class Outbox {
     };
     try {
       const r = await this.activities.notifyBackend.executeWithOptions(options, [n, this.opts.notify?.url ? { url: this.opts.notify.url } : {}]);
-      if (!r.sent) log.info('notification not sent', { notification: n.id, type: n.type, reason: r.reason });
+      // Nobody asked for notifications is the common case: not worth an info line per event.
+      if (!r.sent) log.debug('notification not sent', { ...this.opts.logFields?.(), notification: n.id, type: n.type, reason: r.reason });
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       // At the deadline (a timeout) or refused by the backend (a 4xx): the next one must not wait behind it.
-      log.warn('notification dropped', { notification: n.id, type: n.type, cause: err.cause?.message ?? err.message });
+      log.warn('notification dropped', { ...this.opts.logFields?.(), notification: n.id, type: n.type, cause: err.cause?.message ?? err.message });
     }
   }
 }

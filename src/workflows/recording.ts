@@ -72,7 +72,7 @@ export class Recording {
     this.settings = new DesiredSettings(this.state, this.t, this.vendor, this.waits);
     this.lanes = this.state.slots.map((slot) => new Lane(this, slot));
     if (patched('backend-notifications')) {
-      this.outbox = new Outbox(this.state, { recordingId: input.recordingId, notify: input.notify, deadlineMs: this.t.notificationDeadlineMs });
+      this.outbox = new Outbox(this.state, { recordingId: input.recordingId, notify: input.notify, deadlineMs: this.t.notificationDeadlineMs, logFields: () => this.observer.logFields() });
       // Notifications a previous run could not deliver go on under their own ids.
       if (this.outbox.pending) this.outbox.start();
     }
@@ -119,11 +119,11 @@ export class Recording {
   /** A callback from the receiver (./events); malformed signals are logged, never fatal. */
   onEvent(ev: RecorderEvent): void {
     if (!ev || typeof ev !== 'object' || typeof ev.eventId !== 'string' || typeof ev.recorderId !== 'string' || typeof ev.kind !== 'string') {
-      log.warn('ignored a malformed recorder event signal', { recordingId: this.state.recordingId });
+      log.warn('ignored a malformed recorder event signal', this.observer.logFields());
       return;
     }
     const before = this.settledCount();
-    if (applyEvent(this.state, ev) === 'upload') this.countSettled(before);
+    if (applyEvent(this.state, ev, this.observer.logFields()) === 'upload') this.countSettled(before);
     this.observer.publish();
   }
 
@@ -164,7 +164,7 @@ export class Recording {
         const before = this.settledCount();
         for (const seg of pending()) expireUpload(seg, iso(Date.now()));
         this.countSettled(before);
-        log.warn('uploads not settled by their deadline: reported unknown', { recordingId: this.state.recordingId, deadline: this.state.uploadDeadlineAt });
+        log.warn('uploads not settled by their deadline: reported unknown', { ...this.observer.logFields(), deadline: this.state.uploadDeadlineAt });
       } else if (pending().length) await this.continueAsNew();
     }
   }
