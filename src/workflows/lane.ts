@@ -5,7 +5,7 @@
  */
 import { log } from '@temporalio/workflow';
 import type { VendorDetail } from '../contract/detail';
-import type { Segment, Slot } from '../contract/messages';
+import type { Phase, Segment, Slot } from '../contract/messages';
 import { decideDescribe, decidePrepare, decideStart, decideStop, restartBackoffMs, type Probe } from './decisions';
 import { evidenceFor } from './events';
 import { identityFor } from './identities';
@@ -22,6 +22,9 @@ type Stop = { uncertain?: string; rejected?: boolean; nothingRecorded: boolean }
 const now = (): number => Date.now();
 
 export class Lane {
+  /** A successor is being started and confirmed (./handover). */
+  private inHandover = false;
+
   constructor(
     private readonly r: Recording,
     readonly slot: Slot,
@@ -58,7 +61,7 @@ export class Lane {
     // The first switch after a failure happens at once (spec); repeats back off so a dead vendor is not hammered.
     const backoff = restartBackoffMs(t, this.slot.consecutiveFailures - 1);
     if (backoff > 0) {
-      this.r.observer.setPhase('restarting');
+      this.setPhase('restarting');
       if (await this.r.waits.wait(backoff, `restart backoff after ${this.slot.consecutiveFailures} failed attempts`)) return;
     }
 
@@ -92,7 +95,7 @@ export class Lane {
       seg.handoverAt = iso(Math.max(eol - t.handoverLeadMs, now() + (eol - now()) / 2));
     }
     this.slot.nextPollAt = iso(now() + t.monitorIntervalMs);
-    this.r.observer.setPhase(idle ? 'idle' : 'recording');
+    this.setPhase(idle ? 'idle' : 'recording');
     await this.r.settings.reconcile(seg);
   }
 
@@ -142,13 +145,13 @@ export class Lane {
 
   /**
    * When the current recorder's successor is due: its handoverAt, or the retry time after a failed
-   * successor; never once its end of life has passed (then it dies, and the lane restarts as usual).
+   * successor. Past the end of life the tries go on while the recorder lives: a recorder past its
+   * own maxRecorderLifetimeMs still runs, and one whose token expired is lost and restarted anyway.
    */
   private handoverDueAt(seg: Segment): number | undefined {
-    if (!seg.handoverAt || !seg.endOfLife || now() >= Date.parse(seg.endOfLife)) return undefined;
+    if (!seg.handoverAt) return undefined;
     const h = this.slot.handover;
-    if (h?.of === seg.index && h.nextAt) return Date.parse(h.nextAt) < Date.parse(seg.endOfLife) ? Date.parse(h.nextAt) : undefined;
-    return Date.parse(seg.handoverAt);
+    return Date.parse(h?.of === seg.index && h.nextAt ? h.nextAt : seg.handoverAt);
   }
 
   /**
@@ -161,19 +164,20 @@ export class Lane {
     const h = this.slot.handover?.of === pred.index ? this.slot.handover : (this.slot.handover = { of: pred.index, attempts: 0 });
     h.attempts += 1;
     h.nextAt = undefined;
-    this.r.observer.setPhase('handover');
+    this.inHandover = true;
+    this.setPhase('handover');
     const identity = this.otherIdentity(pred.identity);
     log.info('handing over before the recorder\'s end of life', { ...this.r.observer.logFields(pred), endOfLife: pred.endOfLife, attempt: h.attempts, successorIdentity: identity });
     const succ = this.openSegment(identity, pred.index);
-    const r = await this.attempt(succ);
+    const r = await this.attempt(succ).finally(() => (this.inHandover = false));
     if ('stop' in r) return;
     if ('failed' in r) {
       endSegment(succ, r.failed);
       h.lastError = r.failed;
-      h.nextAt = iso(Math.min(now() + restartBackoffMs(t, h.attempts), Date.parse(pred.endOfLife!)));
+      h.nextAt = iso(now() + restartBackoffMs(t, h.attempts));
       countHandover('failed');
       log.warn('handover successor not confirmed; the predecessor keeps recording', { ...this.r.observer.logFields(succ), why: r.failed, retryAt: h.nextAt });
-      this.r.observer.setPhase('recording');
+      this.setPhase('recording');
       return;
     }
     // The successor records: the predecessor may go. Its identity is now the lane's current one.
@@ -187,6 +191,11 @@ export class Lane {
     await this.confirmed(succ, r.idle);
   }
 
+  /** While a successor is being brought up, the recording's phase says handover, whatever step the successor is at. */
+  private setPhase(phase: Phase): void {
+    this.r.observer.setPhase(this.inHandover ? 'handover' : phase);
+  }
+
   private otherIdentity(identity: string): string {
     const own = [0, 1].map((i) => identityFor(this.r.state.identities, this.slot.lane, i));
     return own[0] === identity ? own[1] : own[0];
@@ -195,7 +204,7 @@ export class Lane {
   /** A lease for the start ('' for providers without one); undefined when this attempt is over. */
   private async prepare(seg: Segment): Promise<string | undefined> {
     if (!this.r.leases) return '';
-    this.r.observer.setPhase('acquiring');
+    this.setPhase('acquiring');
     let last: VendorDetail | undefined;
     const r = await retrying(
       async () => {
@@ -218,7 +227,7 @@ export class Lane {
   }
 
   private async start(seg: Segment, lease: string): Promise<'started' | { switchIdentity: string } | { reprepare: string }> {
-    this.r.observer.setPhase('starting');
+    this.setPhase('starting');
     let last: VendorDetail | undefined;
     const r = await retrying(
       async () => {
@@ -268,7 +277,7 @@ export class Lane {
   /** First query soon after the recorder id, back off, give up at the confirm deadline (Agora spec §7.2 steps 2–3). */
   private async confirm(seg: Segment): Promise<Confirmed> {
     const { t } = this.r;
-    this.r.observer.setPhase('confirming');
+    this.setPhase('confirming');
     const deadline = Date.parse(seg.startedAt!) + t.confirmTimeoutMs;
     let delay = t.firstQueryDelayMs;
     const polls = new Counts();
@@ -305,11 +314,11 @@ export class Lane {
     const p = await this.probe(seg);
     if ('interrupted' in p) return;
     this.slot.nextPollAt = iso(now() + t.monitorIntervalMs);
-    if ('alive' in p) return this.r.observer.setPhase(p.idle ? 'idle' : 'recording');
+    if ('alive' in p) return this.setPhase(p.idle ? 'idle' : 'recording');
     // The vendor cannot tell us; the recorder may well be fine. Keep watching, visibly.
     if ('unknown' in p) {
       if (this.r.state.phase !== 'degraded') this.r.notify('recording.degraded', { reason: p.unknown, ...(state.lastStatus !== undefined ? { lastStatus: state.lastStatus } : {}) });
-      return this.r.observer.setPhase('degraded');
+      return this.setPhase('degraded');
     }
     const why = 'gone' in p ? p.gone : `status left 4/5 (status ${state.lastStatus ?? 'unknown'})`;
     countRestart('gone' in p ? (p.mayStillRun ? 'exited' : 'not-found') : 'status-left');
@@ -336,7 +345,13 @@ export class Lane {
         return o;
       },
       (o, counts) => decideDescribe(o as Parameters<typeof decideDescribe>[0], counts, this.r.t, now(), deadline, evidenceFor(seg, this.r.t.failoverGraceMs)),
-      (ms, why) => this.r.waits.wait(ms, why),
+      // A vendor event during a confirmation wait (an exit after a fatal error) asks again at once.
+      async (ms, why) => {
+        await this.r.waits.waitUntil(now() + ms, why, this.woken);
+        if (this.r.stopRequested) return true;
+        this.takeWake();
+        return false;
+      },
       () => ({ interrupted: true }),
     );
   }
@@ -428,6 +443,6 @@ export class Lane {
     endSegment(seg, why);
     this.r.state.lastError = why;
     this.slot.consecutiveFailures += 1;
-    this.r.observer.setPhase('restarting');
+    this.setPhase('restarting');
   }
 }

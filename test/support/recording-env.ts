@@ -123,7 +123,10 @@ export class RecordingEnv {
     this.workers.shutdown();
     await this.running;
     await this.workerConnection.close();
+    this.workerConnectionClosed = true;
   }
+
+  private workerConnectionClosed = false;
 
   request(overrides: Partial<AgoraRecordingRequest> = {}): AgoraRecordingRequest {
     const id = `t-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
@@ -187,7 +190,7 @@ export class RecordingEnv {
     this.workers?.shutdown();
     await this.running;
     await this.client?.close();
-    await this.workerConnection?.close();
+    if (!this.workerConnectionClosed) await this.workerConnection?.close();
     await this.emulator?.close();
     await this.trtcEmulator?.close();
   }
