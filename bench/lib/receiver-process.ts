@@ -33,6 +33,7 @@ export async function freePort(): Promise<number> {
 export class ReceiverProcess {
   private child?: ChildProcess;
   private exited?: Promise<unknown>;
+  private running = false;
 
   private constructor(
     readonly port: number,
@@ -68,7 +69,8 @@ export class ReceiverProcess {
   }
 
   get pid(): number | undefined {
-    return this.child?.exitCode === null ? this.child.pid : undefined;
+    // exitCode stays null for a process ended by a signal: the exit event is what counts.
+    return this.running ? this.child!.pid : undefined;
   }
 
   /** Starts the process (again) on the same port; resolves once /healthz answers. */
@@ -78,10 +80,16 @@ export class ReceiverProcess {
     const child = spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), ['src/services/callbacks/main.ts'], { cwd: repoRoot, env: this.env, stdio: ['ignore', log, log] });
     fs.closeSync(log);
     this.child = child;
-    this.exited = new Promise((resolve) => child.once('exit', resolve));
+    this.running = true;
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        this.running = false;
+        resolve(code);
+      }),
+    );
     const deadline = Date.now() + 30_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`callback receiver exited (${child.exitCode}) before listening; see ${this.logFile}`);
+      if (!this.running) throw new Error(`callback receiver exited (${child.exitCode}) before listening; see ${this.logFile}`);
       const up = await fetch(`${this.url}/healthz`).then((r) => r.ok, () => false);
       if (up) return;
       if (Date.now() > deadline) {
@@ -101,7 +109,11 @@ export class ReceiverProcess {
 
   async stop(): Promise<void> {
     if (this.pid === undefined) return;
-    process.kill(this.child!.pid!, 'SIGTERM');
+    try {
+      process.kill(this.child!.pid!, 'SIGTERM');
+    } catch {
+      return; // gone meanwhile
+    }
     const timer = setTimeout(() => killTree(this.child!.pid!), 5_000);
     await this.exited;
     clearTimeout(timer);
