@@ -9,6 +9,7 @@ import { Rig } from './rig';
 import { runScenario, type CaseResult, type ChaosCase, type Scenario } from './scenario';
 import type { ChaosProvider } from './vendors';
 import { report, type Row } from './report';
+import { receiverRestart } from './scenarios/receiver-kill';
 import { serverRestart } from './scenarios/server-restart';
 import { stackFaults } from './scenarios/stack-faults';
 import { stopRace } from './scenarios/stop-race';
@@ -16,7 +17,7 @@ import { updateRace } from './scenarios/update-race';
 import { vendorFaults } from './scenarios/vendor-faults';
 import { workerKill } from './scenarios/worker-kill';
 
-const DEV_SCENARIOS: Scenario[] = [workerKill, serverRestart, stopRace, updateRace, vendorFaults];
+const DEV_SCENARIOS: Scenario[] = [workerKill, serverRestart, stopRace, updateRace, vendorFaults, receiverRestart];
 /** On the stack: its own faults by default; every dev scenario but server-restart can be picked with --only. */
 const STACK_SCENARIOS: Scenario[] = [stackFaults, workerKill, stopRace, updateRace, vendorFaults];
 

@@ -38,8 +38,8 @@ export interface VendorSide {
   close(): Promise<void>;
 }
 
-const AGORA_APP = 'c0ffee00c0ffee00c0ffee00c0ffee00';
-const TRTC_APP = 1400099999;
+export const AGORA_APP = 'c0ffee00c0ffee00c0ffee00c0ffee00';
+export const TRTC_APP = 1400099999;
 const TRTC_SDK_SECRET = 'chaos-trtc-sdk-secret-key';
 
 export async function startVendor(provider: ChaosProvider): Promise<VendorSide> {

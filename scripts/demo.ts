@@ -22,6 +22,7 @@ import { createWorkers } from '../src/worker';
 import type { RecordingState } from '../src/contract/messages';
 import { renderRecordingHtml } from '../src/report/html';
 import { coverageLine, gapLines } from '../src/report/text';
+import { startDemoEvents, type DemoEvents } from './lib/demo-callbacks';
 import { dataDir, startDevServer } from './lib/dev-server';
 
 const { values: flags } = (() => {
@@ -78,6 +79,8 @@ interface Parts {
   client: RecordingClient;
   emulatorUrl: string;
   uiUrl?: string;
+  /** dev: the callback receiver and the backend endpoint (uploads tracked, notifications shown). */
+  events?: DemoEvents;
   cleanup(): Promise<void>;
 }
 
@@ -99,7 +102,7 @@ async function main(): Promise<void> {
   const parts = flags.server === 'stack' ? await stackParts() : await devParts();
   const { client, emulatorUrl } = parts;
   try {
-    await demo(client, emulatorUrl, parts.uiUrl);
+    await demo(client, emulatorUrl, parts.uiUrl, parts.events);
   } finally {
     await parts.cleanup();
   }
@@ -108,8 +111,11 @@ async function main(): Promise<void> {
 async function devParts(): Promise<Parts> {
   say('Starting the Temporal dev server (first run builds the Temporal CLI)...');
   const server = await startDevServer({ port: Number(flags.port), uiPort: Number(flags['ui-port']), dbFile: path.join(dataDir, 'demo.db') });
-  const emulator = await startEmulator({ startDelayMs: 2_000 });
-  const trtcEmulator = trtc ? await startTrtcEmulator({ startDelayMs: 2_000, sdkSecretKeys: { [String(SDK_APP_ID)]: 'demo-sdk-secret-key' } }) : undefined;
+  const client = await RecordingClient.connect({ address: server.address, taskQueue: 'recordings' });
+  // The vendors' callbacks reach the recording through the receiver; the upload takes 1.5 s.
+  const events = await startDemoEvents(client.temporal, SDK_APP_ID, 1_500);
+  const emulator = await startEmulator({ startDelayMs: 2_000, ...events.agoraEmulator });
+  const trtcEmulator = trtc ? await startTrtcEmulator({ startDelayMs: 2_000, sdkSecretKeys: { [String(SDK_APP_ID)]: 'demo-sdk-secret-key' }, ...events.trtcEmulator }) : undefined;
   say(
     trtcEmulator
       ? `Temporal at ${server.address}, Web UI ${server.uiUrl}; TRTC emulator at ${trtcEmulator.baseUrl}`
@@ -118,6 +124,7 @@ async function devParts(): Promise<Parts> {
 
   const config = parseWorkerConfig({
     temporal: { address: server.address, taskQueue: 'recordings' },
+    notifications: events.notifications,
     agora: {
       baseUrls: [emulator.baseUrl, emulator.altBaseUrl],
       customerId: emulator.options.customerId,
@@ -140,21 +147,21 @@ async function devParts(): Promise<Parts> {
   const connection = await NativeConnection.connect({ address: server.address });
   const workers = await createWorkers(config, { connection, logger: createLogger([], 'warn') });
   const running = workers.run();
-  const client = await RecordingClient.connect({ address: server.address, taskQueue: 'recordings' });
 
   const cleanup = async () => {
     workers.shutdown();
     await running;
     await connection.close();
+    await events.close();
     await client.close();
     await emulator.close();
     await trtcEmulator?.close();
     await server.stop();
   };
-  return { client, emulatorUrl: trtcEmulator?.baseUrl ?? emulator.baseUrl, uiUrl: server.uiUrl, cleanup };
+  return { client, emulatorUrl: trtcEmulator?.baseUrl ?? emulator.baseUrl, uiUrl: server.uiUrl, events, cleanup };
 }
 
-async function demo(client: RecordingClient, emulatorUrl: string, uiUrl: string | undefined): Promise<void> {
+async function demo(client: RecordingClient, emulatorUrl: string, uiUrl: string | undefined, events?: DemoEvents): Promise<void> {
   {
     const recordingId = `demo-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     // Its own channel (TRTC: an integer room), so the orphan count is this recording's even on an emulator others share (the stack's).
@@ -168,8 +175,8 @@ async function demo(client: RecordingClient, emulatorUrl: string, uiUrl: string 
       notFoundConfirmDelaysMs: [1_000, 1_000, 1_000],
     };
     const request: RecordingRequest = trtc
-      ? { provider: 'trtc', recordingId, sdkAppId: SDK_APP_ID, channel, recordMode: 'mixed', timings }
-      : { recordingId, appId: APP_ID, channel, mode: 'mix', timings };
+      ? { provider: 'trtc', recordingId, sdkAppId: SDK_APP_ID, channel, recordMode: 'mixed', timings, trackUploads: !!events }
+      : { recordingId, appId: APP_ID, channel, mode: 'mix', timings, trackUploads: !!events };
     await client.startRecording(request);
     // What each vendor calls the recorder and its identity, for the lines below.
     const [rid, who] = trtc ? ['TaskId', 'robot UserId'] : ['sid', 'uid'];
@@ -198,6 +205,14 @@ async function demo(client: RecordingClient, emulatorUrl: string, uiUrl: string 
       say(`  #${s.index} ${who} ${s.identity} ${rid} ${s.recorderId} ${s.confirmedAt ? 'confirmed' : 'unconfirmed'} ${s.startedAt} → ${s.endedAt}: ${s.endReason}; files ${s.files.join(', ') || '-'}`);
     }
     say(`Uploading status: ${summary!.uploadingStatus ?? 'not reported by the stop answer'}; recorders still live at the emulator: ${orphans}`);
+    let uploads: unknown[] | undefined;
+    if (events) {
+      say(`Uploads after stop: ${summary!.upload}; waiting for the vendor's upload callbacks...`);
+      const settled = await client.awaitUploads(recordingId);
+      uploads = settled.segments.map((s) => ({ index: s.index, recorderId: s.recorderId, ...s.upload }));
+      for (const s of settled.segments) say(`  #${s.index} ${rid} ${s.recorderId}: ${s.upload?.state} (${Object.entries(s.upload?.stages ?? {}).map(([k, v]) => `${k} ${v.state} by event ${v.vendorEvent}`).join(', ') || '-'})`);
+      say(`Backend notifications received (${events.received.length}): ${events.received.map((n) => n.type).join(', ')}`);
+    }
     const coverage = summary!.coverage!;
     say(`Coverage: ${coverageLine(coverage)}`);
     for (const line of gapLines(coverage)) say(line);
@@ -206,7 +221,9 @@ async function demo(client: RecordingClient, emulatorUrl: string, uiUrl: string 
     fs.writeFileSync(reportFile, renderRecordingHtml(await client.reportRecording(recordingId)));
     say(`Report: ${reportFile}`);
     say(`Web UI: ${uiLink}`);
-    if (flags.json) console.log(JSON.stringify({ recordingId, segments: summary!.segments, orphans, coverage: { ratio: coverage.ratio, gaps: coverage.gaps }, report: reportFile }));
+    if (flags.json) {
+      console.log(JSON.stringify({ recordingId, segments: summary!.segments, orphans, coverage: { ratio: coverage.ratio, gaps: coverage.gaps }, report: reportFile, uploads, notifications: events?.received }));
+    }
 
     if (flags.keep) {
       say('\n--keep: everything stays up; browse the Web UI, press Ctrl-C to stop.');

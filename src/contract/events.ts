@@ -20,9 +20,9 @@ export const RECORDER_EVENT_KINDS = [
   'fatal',
   /** The vendor moves the recorder to another node (Agora 12, TRTC 306): wait for its own recovery. */
   'failover',
-  /** An upload stage settled (Agora 31/32, TRTC 305/310/311/312): see `upload`. */
+  /** An upload stage settled (Agora 31/32, TRTC 305/310, 312 for VOD): see `upload`. */
   'upload',
-  /** A file or slice began (Agora 4/42, TRTC 304/307): see `files`. */
+  /** A file or slice began (Agora 4/42, TRTC 304/307), or one VOD file is in (TRTC 311): see `files`. */
   'file',
   /** Anything else the vendor sends; logged and kept out of decisions. */
   'other',
@@ -31,7 +31,7 @@ export type RecorderEventKind = (typeof RECORDER_EVENT_KINDS)[number];
 
 /**
  * Where a file goes. Agora has one stage (its uploader → your storage); TRTC reports object storage
- * (305), the MP4 conversion (310) and VOD (311/312) apart. A segment's upload is settled when every
+ * (305), the MP4 conversion (310) and VOD (312; each 311 names one file) apart. A segment's upload is settled when every
  * stage its recording uses has settled (ProviderSpec.uploadStages).
  */
 export const UPLOAD_STAGES = ['storage', 'mp4', 'vod'] as const;

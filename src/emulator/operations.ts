@@ -21,6 +21,12 @@ export interface Route {
 
 export interface OperationOptions {
   maxConcurrent: number;
+  /**
+   * Whether a stop answers before the upload is done: true while the emulator models the upload
+   * (callbacks on, uploadDelayMs > 0). Then stop says `uploadingStatus: "unknown"` (spec §4.6, a
+   * sync stop that did not see its upload finish) and the NCS 31/32 settles it, as with the vendor.
+   */
+  uploadOutlastsStop?: () => boolean;
 }
 
 /** The recording service behind the gateway: each method performs one vendor operation or throws a VendorError. */
@@ -173,16 +179,17 @@ export class Operations {
   }
 
   private stopResponse(task: Task): Record<string, unknown> {
+    const uploadingStatus = this.opts.uploadOutlastsStop?.() ? 'unknown' : 'uploaded';
     if (task.mode === 'web') {
       return {
         extensionServiceState: [
-          { serviceName: 'upload_service', payload: { uploadingStatus: 'uploaded' } },
+          { serviceName: 'upload_service', payload: { uploadingStatus } },
           ...this.webState(task, 'exit').filter((s) => s.serviceName === 'web_recorder_service'),
         ],
       };
     }
-    if (task.screenshotOnly) return { uploadingStatus: 'uploaded' };
-    return { ...this.store.fileList(task), uploadingStatus: 'uploaded' };
+    if (task.screenshotOnly) return { uploadingStatus };
+    return { ...this.store.fileList(task), uploadingStatus };
   }
 
   private webState(task: Task, state: 'init' | 'inProgress' | 'exit', at?: number) {

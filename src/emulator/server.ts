@@ -79,9 +79,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const apps = new InvalidApps(options.invalidAppIds);
   const limiter = new RateLimiter(options.qps);
   const stats = new Stats();
-  const ops = new Operations(store, options);
-  const sleeps = new Sleeps();
   const sender = new CallbackSender(callbackSettings(options), agoraPolicy, store.now, '[emulator]');
+  const ops = new Operations(store, { ...options, uploadOutlastsStop: () => sender.enabled && sender.settings.uploadDelayMs > 0 });
+  const sleeps = new Sleeps();
   const callbacks = new AgoraCallbacks(store, sender);
   const loop = new CallbackLoop(sender, (since) => callbacks.pass(since), store.now, '[emulator]');
 

@@ -12,7 +12,10 @@ import type { Timings } from '../../src/contract/timings';
 import { bundle, connectClient, connectWorker, testAddress, uniqueTaskQueue, type TemporalTarget } from './temporal';
 import type { NativeConnection } from '@temporalio/worker';
 import type { TaskView } from '../../src/emulator/control';
-import { startTrtcEmulator, type RunningTrtcEmulator, type TrtcTaskView } from '../../src/emulator/trtc';
+import { startTrtcEmulator, type RunningTrtcEmulator, type TrtcEmulatorOptions, type TrtcTaskView } from '../../src/emulator/trtc';
+import { parseCallbacksConfig } from '../../src/services/callbacks/config';
+import { startCallbackService, type RunningCallbackService } from '../../src/services/callbacks/server';
+import { CALLBACK_PATHS } from '../../src/services/callbacks/vendors';
 import type { z } from 'zod';
 import type { trtcRequestSchema, TrtcRecordingInput } from '../../src/providers/trtc/request';
 
@@ -25,6 +28,8 @@ export const SECRETS = {
   trtcSecretKey: 'trtc-api-secret-Vb6Nm2Qx8',
   sdkSecretKey: 'trtc-sdk-secret-5f4e3d2c1b0a',
   cosSecretKey: 'cos-secret-key-Tt9Rr8Ee7',
+  ncsSecret: 'ncs-secret-Wq3Er5Ty7Ui9',
+  trtcCallbackKey: 'trtcCallbackKey4Gh6Jk8',
 };
 
 /** The TRTC application the rig's worker serves. */
@@ -50,9 +55,22 @@ export const fastTimings: Partial<Timings> = {
 
 export type EmulatorTask = TaskView;
 
+/**
+ * The callback receiver in-process (its own server module, on the test's Temporal), with both
+ * emulators sending it signed callbacks. The emulators' upload model is set here too.
+ */
+export interface CallbackRigOptions {
+  /** Recorder end → upload callbacks (both emulators); the emulators' default is 1000. */
+  uploadDelayMs?: number;
+  /** Every Nth finished upload ends in the vendor's backup (both emulators). */
+  backupEvery?: number;
+}
+
 export class RecordingEnv {
   emulator!: RunningEmulator;
   trtcEmulator!: RunningTrtcEmulator;
+  /** Set when started with `callbacks`. */
+  receiver?: RunningCallbackService;
   client!: RecordingClient;
   workers!: RecordingWorkers;
   config!: WorkerConfig;
@@ -62,12 +80,41 @@ export class RecordingEnv {
   private static bundlePromise?: Promise<{ code: string }>;
 
   static async start(
-    opts: { emulator?: EmulatorOptions; config?: Partial<WorkerConfig['agora']>; temporal?: TemporalTarget; worker?: { notifications?: Record<string, unknown> } } = {},
+    opts: {
+      emulator?: EmulatorOptions;
+      trtcEmulator?: TrtcEmulatorOptions;
+      config?: Partial<WorkerConfig['agora']>;
+      temporal?: TemporalTarget;
+      worker?: { notifications?: Record<string, unknown> };
+      callbacks?: CallbackRigOptions;
+    } = {},
   ): Promise<RecordingEnv> {
     const env = new RecordingEnv();
     env.temporal = opts.temporal ?? testAddress();
-    env.emulator = await startEmulator({ startDelayMs: 300, customerSecret: SECRETS.customerSecret, ...opts.emulator });
-    env.trtcEmulator = await startTrtcEmulator({ startDelayMs: 300, exitingMs: 800, secretKey: SECRETS.trtcSecretKey, sdkSecretKeys: { [String(TRTC_APP)]: SECRETS.sdkSecretKey } });
+    const { client } = await connectClient(env.temporal);
+    let agoraCallbacks: EmulatorOptions = {};
+    let trtcCallbacks: TrtcEmulatorOptions = {};
+    if (opts.callbacks) {
+      const config = parseCallbacksConfig({
+        host: '127.0.0.1',
+        port: 0,
+        agora: { secrets: { default: SECRETS.ncsSecret } },
+        trtc: { apps: { [String(TRTC_APP)]: { callbackKey: SECRETS.trtcCallbackKey } } },
+      });
+      env.receiver = await startCallbackService(config, { client, logger: createLogger([SECRETS.ncsSecret, SECRETS.trtcCallbackKey], 'error') });
+      const upload = { uploadDelayMs: opts.callbacks.uploadDelayMs, backupEvery: opts.callbacks.backupEvery };
+      agoraCallbacks = { callbackUrl: env.receiver.url + CALLBACK_PATHS.agora, callbackSecret: SECRETS.ncsSecret, ...upload };
+      trtcCallbacks = { callbackUrl: env.receiver.url + CALLBACK_PATHS.trtc, callbackSecret: SECRETS.trtcCallbackKey, ...upload };
+    }
+    env.emulator = await startEmulator({ startDelayMs: 300, customerSecret: SECRETS.customerSecret, ...agoraCallbacks, ...opts.emulator });
+    env.trtcEmulator = await startTrtcEmulator({
+      startDelayMs: 300,
+      exitingMs: 800,
+      secretKey: SECRETS.trtcSecretKey,
+      sdkSecretKeys: { [String(TRTC_APP)]: SECRETS.sdkSecretKey },
+      ...trtcCallbacks,
+      ...opts.trtcEmulator,
+    });
     const taskQueue = uniqueTaskQueue('rec');
     env.config = parseWorkerConfig({
       ...opts.worker,
@@ -90,7 +137,6 @@ export class RecordingEnv {
         storageProfiles: { default: { CloudStorage: { Vendor: 0, Region: 'ap-shanghai', Bucket: 'test-1250000000', AccessKey: 'AKIDcostest', SecretKey: SECRETS.cosSecretKey } } },
       },
     });
-    const { client } = await connectClient(env.temporal);
     env.client = new RecordingClient(client, taskQueue);
     env.workerConnection = await connectWorker(env.temporal);
     RecordingEnv.bundlePromise ??= bundle(workflowsPath);
@@ -189,6 +235,8 @@ export class RecordingEnv {
   async stop(): Promise<void> {
     this.workers?.shutdown();
     await this.running;
+    // The receiver signals through the client's connection: it goes first.
+    await this.receiver?.close();
     await this.client?.close();
     if (!this.workerConnectionClosed) await this.workerConnection?.close();
     await this.emulator?.close();

@@ -116,7 +116,11 @@ export class CallbackSender {
   private readonly faults = new FaultQueue<QueuedSpec>();
   private events: Entry[] = [];
   private nextId = 1;
-  private chain: Promise<void> = Promise.resolve();
+  /**
+   * First attempts, one FIFO per recorder: its events arrive in the order they happened, while a
+   * slow answer about one recorder never holds up another's (a vendor notifies many recordings at once).
+   */
+  private readonly chains = new Map<string, Promise<void>>();
   private held: Array<{ entry: Entry; timer: NodeJS.Timeout }> = [];
   private down: { until: number; how: 'refuse' | 'timeout' } | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -235,7 +239,12 @@ export class CallbackSender {
 
   private enqueue(entry: Entry): void {
     entry.view.state = 'queued';
-    this.chain = this.chain.then(() => this.deliver(entry)).catch((err: unknown) => console.error(`${this.label} callback sender error:`, err));
+    const ref = entry.out.ref;
+    const next = (this.chains.get(ref) ?? Promise.resolve()).then(() => this.deliver(entry)).catch((err: unknown) => console.error(`${this.label} callback sender error:`, err));
+    this.chains.set(ref, next);
+    void next.then(() => {
+      if (this.chains.get(ref) === next) this.chains.delete(ref);
+    });
   }
 
   private async deliver(entry: Entry): Promise<void> {
