@@ -16,6 +16,7 @@ import {
   WORKFLOW_TYPE,
   type Phase,
   type RecordingState,
+  type RecordingWorkflow,
   type RecordingSummary,
   type Segment,
   type UpdateResult,
@@ -26,7 +27,6 @@ import { RecordingAppId, RecordingChannel, RecordingPhase, RecordingProvider, Re
 import { identitiesFor, recordingRequestSchema, specOf, timingsFor, validateSetting, type RecordingRequest } from './providers/catalog';
 import type { Layout, Subscriptions } from './providers/agora/request';
 import type { TrtcLayout, TrtcSubscriptions } from './providers/trtc/request';
-import type { recordingWorkflow } from './workflows/recording-workflow';
 
 export type { RecordingRequest, RecordingState, RecordingSummary, Segment, Subscriptions, Layout, UpdateResult, Phase };
 export { InvalidInputError, DEFAULT_TASK_QUEUE, workflowIdFor };
@@ -116,7 +116,7 @@ export class RecordingClient {
     const workflowId = workflowIdFor(input.recordingId);
     const described = specOf(input).describe(input);
     const identities = identitiesFor(input);
-    const handle = await this.temporal.workflow.start<typeof recordingWorkflow>(WORKFLOW_TYPE, {
+    const handle = await this.temporal.workflow.start<RecordingWorkflow>(WORKFLOW_TYPE, {
       taskQueue: this.taskQueue,
       workflowId,
       args: [{ input }],
@@ -214,7 +214,7 @@ export class RecordingClient {
     return out;
   }
 
-  private handle(recordingId: string): WorkflowHandle<typeof recordingWorkflow> {
+  private handle(recordingId: string): WorkflowHandle<RecordingWorkflow> {
     return this.temporal.workflow.getHandle(workflowIdFor(parseOrThrow(recordingIdSchema, recordingId, 'recordingId')));
   }
 }

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
-import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type NativeConnectionOptions, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { recorderActivityInterceptors } from './activity-interceptors';
 import { configSecrets, configuredProviders, loadWorkerConfig, type WorkerConfig } from './config';
@@ -15,7 +15,7 @@ import { activityTaskQueue } from './contract/recorder';
 import { createLogger } from './logger';
 import { installRuntime, startPhaseGauge } from './metrics';
 import { providerWorkers, type OpenedProvider, type ProviderWorker } from './providers/registry';
-import { connectClient, connectWorker, resolveConnection, resolveWorkerConnection } from './temporal-connection';
+import { connectClient, explainConnectErrorProbed, resolveConnection, resolveWorkerConnection, type TemporalConnectionSettings } from './temporal-connection';
 
 export interface RecordingWorkers {
   workers: Worker[];
@@ -35,6 +35,15 @@ export interface CreateWorkersOptions {
 }
 
 export const workflowsPath = path.join(__dirname, 'workflows');
+
+/** The worker's own connection; here rather than in temporal-connection.ts, which the client package ships without @temporalio/worker. */
+export async function connectWorker(s: TemporalConnectionSettings): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect(s.connectionOptions as NativeConnectionOptions);
+  } catch (err) {
+    throw await explainConnectErrorProbed(s, err);
+  }
+}
 
 export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOptions = {}): Promise<RecordingWorkers> {
   const logger = opts.logger ?? createLogger(configSecrets(config));

@@ -3,7 +3,7 @@
  * messages. JSON-safe and secret-free; times are ISO strings (readable in the UI, and absolute,
  * so they survive continue-as-new).
  */
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { VendorDetail } from './detail';
 import type { RecordingInputBase } from './request';
 
@@ -117,7 +117,12 @@ export interface RecordingWorkflowArgs<I extends RecordingInputBase = RecordingI
   carried?: RecordingState;
 }
 
-export const stopSignal = defineSignal<[StopRequest?]>('stop');
-export const updateSubscriptionsUpdate = defineUpdate<UpdateResult, [Record<string, unknown>]>('updateSubscriptions');
-export const updateLayoutUpdate = defineUpdate<UpdateResult, [Record<string, unknown>]>('updateLayout');
-export const stateQuery = defineQuery<RecordingState>('state');
+/** The workflow's signature, for typed handles without importing workflow code. */
+export type RecordingWorkflow = (args: RecordingWorkflowArgs) => Promise<RecordingSummary>;
+
+// The objects @temporalio/workflow's define* functions return, written out so the client package
+// (packages/client) loads no workflow library; the brands exist only in the types.
+export const stopSignal = { type: 'signal', name: 'stop' } as SignalDefinition<[StopRequest?], 'stop'>;
+export const updateSubscriptionsUpdate = { type: 'update', name: 'updateSubscriptions' } as UpdateDefinition<UpdateResult, [Record<string, unknown>], 'updateSubscriptions'>;
+export const updateLayoutUpdate = { type: 'update', name: 'updateLayout' } as UpdateDefinition<UpdateResult, [Record<string, unknown>], 'updateLayout'>;
+export const stateQuery = { type: 'query', name: 'state' } as QueryDefinition<RecordingState, [], 'state'>;
