@@ -8,7 +8,7 @@
  * 0…interval, so kills land at uniformly random phases of the poll cycle. All cadences run at
  * once on one rig (default: 120 s, the product default, and 10 s); other timings are defaults.
  */
-import { parseArgs } from 'node:util';
+import { parseFlags, usageError } from '../src/command-line';
 import type { LogEntry } from '../src/emulator/stats';
 import { commonTimings as defaultTimings } from '../src/contract/timings';
 import type { EmulatorTask } from './lib/emulator-process';
@@ -33,9 +33,9 @@ interface Kill {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const { values: f } = parseArgs({
-    args: argv,
-    options: {
+  const { values: f } = parseFlags(
+    { program: 'npm run bench -- recovery-gap', about: 'Kills recorders at random moments and measures the gap until the next recorder records (docs/benchmarks.md).', argv },
+    {
       intervals: { type: 'string', default: '120000,10000' },
       recordings: { type: 'string', default: '4' },
       kills: { type: 'string', default: '2' },
@@ -43,7 +43,7 @@ export async function run(argv: string[]): Promise<void> {
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
-  });
+  );
   const intervals = f.intervals!.split(',').map(Number);
   const perCadence = Number(f.recordings);
   const killsEach = Number(f.kills);

@@ -13,6 +13,7 @@ import { recorderActivityInterceptors } from './activity-interceptors';
 import { configSecrets, configuredProviders, loadWorkerConfig, type WorkerConfig } from './config';
 import { activityTaskQueue } from './contract/recorder';
 import { createLogger } from './logger';
+import { parseFlags } from './command-line';
 import { serveHealth } from './health';
 import { installRuntime, startPhaseGauge } from './metrics';
 import { providerWorkers, type OpenedProvider, type ProviderWorker } from './providers/registry';
@@ -100,6 +101,14 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
 }
 
 async function main(): Promise<void> {
+  parseFlags(
+    {
+      program: 'node dist/worker.js',
+      about:
+        'The recording worker (npm start in development). Configured by the JSON file RECORDING_CONFIG names and environment variables (README, "Configuration (worker)"); WORKFLOW_BUNDLE loads a prebuilt bundle; HEALTH_PORT serves GET /ready; SIGTERM drains within SHUTDOWN_GRACE_MS + 5 s.',
+    },
+    {},
+  );
   const config = loadWorkerConfig();
   const logger = createLogger(configSecrets(config));
   installRuntime(logger, config.metricsPort);
