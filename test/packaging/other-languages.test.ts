@@ -41,6 +41,8 @@ describe("the Python example (PyPI temporalio) against the contract", () => {
       env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, TEMPORAL_TASK_QUEUE: env.client.taskQueue, AGORA_APP_ID: APP_ID, RECORDING_ID: id },
       encoding: 'utf8',
       timeout: 90_000,
+    }).catch((err: { code?: number; signal?: string; stdout?: string; stderr?: string }) => {
+      throw new Error(`the Python example exited ${err.code ?? err.signal}: ${err.stderr || err.stdout || '(no output)'}`);
     });
     const r = JSON.parse(out.trim().split('\n').pop()!);
     expect(r.phase).toBe('recording');
