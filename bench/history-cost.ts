@@ -16,7 +16,7 @@
  *   first hour    = events before the first monitor cycle (start, confirm) + 30 × per cycle
  *   session / h   = all events of all runs (incl. continue-as-new restarts and the stop) ÷ (polls ÷ 30)
  */
-import { parseArgs } from 'node:util';
+import { parseFlags, usageError } from '../src/command-line';
 import { temporal } from '@temporalio/proto';
 import { workflowIdFor } from '../src/client';
 import { commonTimings as defaultTimings } from '../src/contract/timings';
@@ -42,15 +42,15 @@ interface RunFigures {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const { values: f } = parseArgs({
-    args: argv,
-    options: {
+  const { values: f } = parseFlags(
+    { program: 'npm run bench -- history-cost', about: 'Emulated hours of monitoring: history events per hour and the largest run before continue-as-new (docs/benchmarks.md).', argv },
+    {
       hours: { type: 'string', default: '24' },
       'interval-ms': { type: 'string', default: '200' },
       recordings: { type: 'string', default: '1' },
       json: { type: 'boolean', default: false },
     },
-  });
+  );
   const hours = Number(f.hours);
   const intervalMs = Number(f['interval-ms']);
   const recordings = Number(f.recordings);

@@ -15,9 +15,14 @@ const BENCHES: Record<string, () => Promise<{ run(argv: string[]): Promise<void>
 
 async function main(): Promise<void> {
   const [name, ...rest] = process.argv.slice(2);
-  if (!name || name === '--help' || !BENCHES[name]) {
-    process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--json] [flags]\n`);
-    process.exit(name && name !== '--help' ? 2 : 0);
+  const usage = `usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--json] [flags]\n  npm run bench -- <name> --help: that benchmark's flags (docs/benchmarks.md)\n`;
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(usage);
+    process.exit(name ? 0 : 2);
+  }
+  if (!BENCHES[name]) {
+    process.stderr.write(`bench: unknown benchmark '${name}' (known: ${Object.keys(BENCHES).join(', ')}; see npm run bench -- --help)\n`);
+    process.exit(2);
   }
   installSignalHandlers();
   const bench = await BENCHES[name]();

@@ -14,7 +14,7 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseFlags, usageError } from '../src/command-line';
 import type { LogEntry } from '../src/emulator/stats';
 import { commonTimings as defaultTimings } from '../src/contract/timings';
 import type { EmulatorTask } from './lib/emulator-process';
@@ -40,9 +40,9 @@ interface Kill {
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const { values: f } = parseArgs({
-    args: argv,
-    options: {
+  const { values: f } = parseFlags(
+    { program: 'npm run bench -- recovery-gap', about: 'Kills recorders at random moments and measures the gap until the next recorder records (docs/benchmarks.md).', argv },
+    {
       intervals: { type: 'string', default: '120000,10000' },
       recordings: { type: 'string', default: '4' },
       kills: { type: 'string', default: '2' },
@@ -52,8 +52,8 @@ export async function run(argv: string[]): Promise<void> {
       'drop-all': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
-  });
-  if (f['drop-all'] && !f.callbacks) throw new Error('--drop-all needs --callbacks');
+  );
+  if (f['drop-all'] && !f.callbacks) usageError('npm run bench -- recovery-gap', '--drop-all needs --callbacks');
   const callbacks = f.callbacks ? (f['drop-all'] ? 'drop-all' : 'delivered') : undefined;
   const intervals = f.intervals!.split(',').map(Number);
   const perCadence = Number(f.recordings);

@@ -14,7 +14,7 @@
  * (budget·u − started/interval)/3 per second (3 requests per start: acquire, start, query),
  * so starts use only what the monitoring of the recordings already started leaves free.
  */
-import { parseArgs } from 'node:util';
+import { parseFlags, usageError } from '../src/command-line';
 import type { LogEntry } from '../src/emulator/stats';
 import { RequestLog } from './lib/emulator-process';
 import { ProcSampler } from './lib/proc';
@@ -23,9 +23,9 @@ import { finish, loadavg, progress, table, type Row } from './lib/results';
 import { rounded, sleep, summarize } from './lib/stats';
 
 export async function run(argv: string[]): Promise<void> {
-  const { values: f } = parseArgs({
-    args: argv,
-    options: {
+  const { values: f } = parseFlags(
+    { program: 'npm run bench -- scale', about: 'Many recordings on one or more App IDs at the monitoring cadence: 429s, requests per second, poll lateness, worker CPU and RSS (docs/benchmarks.md).', argv },
+    {
       n: { type: 'string', default: '1000' },
       apps: { type: 'string', default: '1' },
       'steady-min': { type: 'string', default: '10' },
@@ -38,8 +38,8 @@ export async function run(argv: string[]): Promise<void> {
       server: { type: 'string', default: 'dev' },
       json: { type: 'boolean', default: false },
     },
-  });
-  if (f.server !== 'dev' && f.server !== 'stack') throw new Error(`--server: must be dev or stack, got ${f.server}`);
+  );
+  if (f.server !== 'dev' && f.server !== 'stack') usageError('npm run bench -- scale', `--server: must be dev or stack, got '${f.server}'`);
   const n = Number(f.n);
   const appCount = Number(f.apps);
   const steadyMs = Number(f['steady-min']) * 60_000;

@@ -46,7 +46,7 @@ const USAGE =
 
 function usageExit(message?: string): never {
   // Synchronous, so the text is out before the exit.
-  fs.writeSync(message ? 2 : 1, `${message ? `start-overhead: ${message}\n` : ''}${USAGE}\n`);
+  fs.writeSync(message ? 2 : 1, message ? `start-overhead: ${message} (see npm run bench -- start-overhead --help)\n` : `${USAGE}\n`);
   process.exit(message ? 2 : 0);
 }
 

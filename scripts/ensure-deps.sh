@@ -7,8 +7,8 @@ cd "$repo_root"
 
 if [ ! -d node_modules/@temporalio/worker ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "Installing node dependencies..." >&2
-  # npm 11 can write a lock file its own `npm ci` then rejects (optional platform packages of
-  # @swc/core missing); `npm install` still installs the locked versions.
-  npm ci --no-audit --no-fund --loglevel=error >&2 2>/dev/null || npm install --no-audit --no-fund --loglevel=error >&2
+  # The committed lock file is complete (a fresh clone's `npm ci` is checked): no `npm install`
+  # fallback, which would rewrite the lock file and hide a broken one.
+  npm ci --no-audit --no-fund --loglevel=error >&2
 fi
 bash scripts/ensure-temporal-cli.sh >/dev/null

@@ -3,7 +3,7 @@
  * errors name the bad field. One workflow per recording id: starting the same id again attaches
  * to the running workflow instead of creating a second recorder.
  */
-import { Client, WorkflowFailedError, WorkflowIdConflictPolicy, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import { connectClient, resolveConnection } from './temporal-connection';
 import {
@@ -17,6 +17,7 @@ import {
   WORKFLOW_TYPE,
   type Phase,
   type RecordingState,
+  type RecordingWorkflow,
   type RecordingSummary,
   type Segment,
   type UpdateResult,
@@ -29,7 +30,6 @@ import { buildReport, type RecordingReport, type ReportList, type ReportListRow 
 import { identitiesFor, recordingRequestSchema, specOf, timingsFor, validateSetting, type RecordingRequest } from './providers/catalog';
 import type { Layout, Subscriptions } from './providers/agora/request';
 import type { TrtcLayout, TrtcSubscriptions } from './providers/trtc/request';
-import type { recordingWorkflow } from './workflows/recording-workflow';
 
 export type { RecordingRequest, RecordingState, RecordingSummary, Segment, Subscriptions, Layout, UpdateResult, Phase, RecordingReport, ReportList, ReportListRow };
 export type { Coverage, CoverageGap } from './contract/coverage';
@@ -47,7 +47,8 @@ export interface RecordingDescription {
   /** Temporal's execution status: RUNNING, COMPLETED, FAILED, … */
   status: string;
   state?: RecordingState;
-  webUiPath: string;
+  /** The workflow's page in the Temporal Web UI (RecordingClient's webUiUrl, TEMPORAL_UI_URL, default the dev server's). */
+  webUiUrl: string;
 }
 
 export interface RecordingListItem {
@@ -104,6 +105,20 @@ export class UpdateRejectedError extends Error {
   }
 }
 
+/**
+ * The id's recording already completed. A recording id names one recording: only one that failed,
+ * was terminated, cancelled or timed out may be started again under the same id.
+ */
+export class RecordingAlreadyFinishedError extends Error {
+  constructor(readonly recordingId: string, options?: { cause?: unknown }) {
+    super(`recording ${recordingId} already finished; use a new id`, options);
+    this.name = 'RecordingAlreadyFinishedError';
+  }
+}
+
+/** The dev server's Web UI; docker-compose serves it on :8080. */
+const DEFAULT_WEB_UI_URL = 'http://localhost:8233';
+
 /** WorkflowUpdateFailedError says only "Workflow Update failed"; the reason is in its cause. */
 async function rejectedWithReason<T>(p: Promise<T>): Promise<T> {
   try {
@@ -115,16 +130,21 @@ async function rejectedWithReason<T>(p: Promise<T>): Promise<T> {
 }
 
 export class RecordingClient {
+  readonly webUiUrl: string;
+
   constructor(
     readonly temporal: Client,
     readonly taskQueue: string = DEFAULT_TASK_QUEUE,
-  ) {}
+    webUiUrl: string = process.env.TEMPORAL_UI_URL || DEFAULT_WEB_UI_URL,
+  ) {
+    this.webUiUrl = webUiUrl.replace(/\/+$/, '');
+  }
 
   /** Connection settings as every Temporal tool reads them (src/temporal-connection.ts); `address`/`namespace` here win. */
-  static async connect(opts: { address?: string; namespace?: string; taskQueue?: string; profile?: string } = {}): Promise<RecordingClient> {
+  static async connect(opts: { address?: string; namespace?: string; taskQueue?: string; profile?: string; webUiUrl?: string } = {}): Promise<RecordingClient> {
     const settings = resolveConnection({ explicit: { address: opts.address, namespace: opts.namespace }, profile: opts.profile });
     const connection = await connectClient(settings);
-    return new RecordingClient(new Client({ connection, namespace: settings.namespace }), opts.taskQueue ?? process.env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE);
+    return new RecordingClient(new Client({ connection, namespace: settings.namespace }), opts.taskQueue ?? process.env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE, opts.webUiUrl);
   }
 
   async close(): Promise<void> {
@@ -141,11 +161,13 @@ export class RecordingClient {
     const workflowId = workflowIdFor(input.recordingId);
     const described = specOf(input).describe(input);
     const identities = identitiesFor(input);
-    const handle = await this.temporal.workflow.start<typeof recordingWorkflow>(WORKFLOW_TYPE, {
+    const handle = await this.temporal.workflow.start<RecordingWorkflow>(WORKFLOW_TYPE, {
       taskQueue: this.taskQueue,
       workflowId,
       args: [{ input }],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      // A completed recording's id is never reused: its files and summary stay the id's. After a failure a new run may take it.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
       typedSearchAttributes: [
         { key: RecordingPhase, value: specOf(input).leases ? 'acquiring' : 'starting' },
         { key: RecordingChannel, value: input.channel },
@@ -168,6 +190,8 @@ export class RecordingClient {
         `**identities** ${identities.map((i) => `\`${i}\``).join(', ')}`,
         ...(input.timings ? [`**timings overridden**: ${Object.keys(input.timings).join(', ')}`] : []),
       ].join('\n\n'),
+    }).catch((err: unknown) => {
+      throw err instanceof WorkflowExecutionAlreadyStartedError ? new RecordingAlreadyFinishedError(input.recordingId, { cause: err }) : err;
     });
     return { recordingId: input.recordingId, workflowId, runId: handle.firstExecutionRunId };
   }
@@ -222,7 +246,7 @@ export class RecordingClient {
       workflowId: handle.workflowId,
       status: d.status.name,
       state,
-      webUiPath: `/namespaces/${this.temporal.options.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`,
+      webUiUrl: `${this.webUiUrl}/namespaces/${encodeURIComponent(this.temporal.options.namespace)}/workflows/${encodeURIComponent(handle.workflowId)}`,
     };
   }
 
@@ -268,7 +292,7 @@ export class RecordingClient {
       recordingId,
       workflowId: handle.workflowId,
       status: d.status.name,
-      webUiPath: `/namespaces/${this.temporal.options.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`,
+      webUiUrl: `${this.webUiUrl}/namespaces/${encodeURIComponent(this.temporal.options.namespace)}/workflows/${encodeURIComponent(handle.workflowId)}`,
       provider: sa.get(RecordingProvider) ?? '',
       account: sa.get(RecordingAppId) ?? '',
       channel: sa.get(RecordingChannel) ?? '',
@@ -322,7 +346,7 @@ export class RecordingClient {
     return { query, rows, generatedAt: new Date().toISOString() };
   }
 
-  private handle(recordingId: string): WorkflowHandle<typeof recordingWorkflow> {
+  private handle(recordingId: string): WorkflowHandle<RecordingWorkflow> {
     return this.temporal.workflow.getHandle(workflowIdFor(parseOrThrow(recordingIdSchema, recordingId, 'recordingId')));
   }
 }

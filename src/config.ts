@@ -26,6 +26,10 @@ export const workerConfigSchema = z
   agora: agoraConfigSchema.optional(),
   trtc: trtcConfigSchema.optional(),
   metricsPort: z.number().int().min(0).max(65_535).optional(),
+  /** GET /ready on this port: 200 while the workers poll (src/health.ts). */
+  healthPort: z.number().int().min(0).max(65_535).optional(),
+  /** On SIGTERM, in-flight vendor calls get this long to finish (one call is at most a few seconds); the process exits 5 s after at the latest. */
+  shutdownGraceMs: z.number().int().min(0).max(300_000).default(10_000),
   /**
    * Workflows kept in the worker's cache (each ~1.6 MiB, measured in bench/scale). Unset: the SDK
    * sizes it from the heap. A smaller cache bounds memory; an evicted recording replays its
@@ -70,6 +74,8 @@ function envOverrides(raw: Record<string, any>, env: NodeJS.ProcessEnv): Record<
   if (out.agora || Object.keys(env).some((k) => k.startsWith('AGORA_'))) out.agora = agoraEnvOverrides(out.agora ?? {}, env);
   if (out.trtc || Object.keys(env).some((k) => k.startsWith('TRTC_'))) out.trtc = trtcEnvOverrides(out.trtc ?? {}, env);
   if (env.METRICS_PORT) out.metricsPort = Number(env.METRICS_PORT);
+  if (env.HEALTH_PORT) out.healthPort = Number(env.HEALTH_PORT);
+  if (env.SHUTDOWN_GRACE_MS) out.shutdownGraceMs = Number(env.SHUTDOWN_GRACE_MS);
   if (env.MAX_CACHED_WORKFLOWS) out.maxCachedWorkflows = Number(env.MAX_CACHED_WORKFLOWS);
   if (out.notifications || Object.keys(env).some((k) => k.startsWith('NOTIFICATIONS_'))) out.notifications = notificationsEnvOverrides(out.notifications ?? {}, env);
   return out;

@@ -31,12 +31,19 @@ export function createLogger(secrets: readonly string[] = [], level = process.en
 const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
 
 /**
+ * Each of our workers serves only workflows or only one account's activities by design, so the SDK's
+ * start-up warnings about the other half read like a fault; createWorkers says what each serves.
+ */
+const EXPECTED_NOTICES = new Set(['No workflows registered, not polling for workflow tasks', 'No activities registered, not polling for activity tasks']);
+
+/**
  * The Temporal runtime's logger, writing through pino so SDK and workflow lines are JSON like ours.
  * The SDK's own lifecycle lines (debug level) know only the workflow id; the recording id is
  * derived from it so they can be joined with ours.
  */
 export function sdkLogger(logger: Logger): TemporalLogger {
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
+  const log = (given: LogLevel, message: string, meta?: LogMetadata) => {
+    const level = given === 'WARN' && EXPECTED_NOTICES.has(message) ? 'DEBUG' : given;
     const workflowId = meta?.workflowId;
     const ids = typeof workflowId === 'string' && isRecordingWorkflowId(workflowId) && meta?.recordingId === undefined ? { recordingId: recordingIdOf(workflowId) } : {};
     logger[LEVELS[level]]({ ...ids, ...meta }, message);

@@ -20,7 +20,6 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile } from '@temporalio/envconfig';
-import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 
 export type Env = Record<string, string | undefined>;
 
@@ -40,7 +39,7 @@ export interface TemporalConnectionSettings {
   address: string;
   namespace: string;
   /** Options for Connection.connect and NativeConnection.connect (may hold the API key and TLS material). */
-  connectionOptions: NativeConnectionOptions;
+  connectionOptions: ConnectionOptions;
   /** Where each setting came from, for messages: variable names or profile keys, never values of secrets. */
   sources: {
     address: string;
@@ -153,17 +152,18 @@ export function resolveConnection(req: ConnectionRequest = {}): TemporalConnecti
         : `${sources.clientKey}: a client key needs its certificate too (TEMPORAL_TLS_CLIENT_CERT_PATH or tls.client_cert_path)`,
     );
   }
-  let options: NativeConnectionOptions;
+  let options: ConnectionOptions;
   try {
-    options = toClientOptions(merged).connectionOptions;
+    // envconfig types these as the worker's options; the client's have the same fields. The client package must not load @temporalio/worker.
+    options = toClientOptions(merged).connectionOptions as ConnectionOptions;
   } catch (err) {
     // A certificate or key file that cannot be read: name the setting that points at it.
     const e = err as NodeJS.ErrnoException & { path?: string };
     const setting = [sources.clientCert, sources.clientKey, sources.serverCa].find((s) => s && e.path && s.includes(e.path));
     throw new TemporalConnectionError(`${setting ?? 'TLS settings'}: cannot read ${e.path ?? ''}: ${e.code ?? e.message}`, { cause: err });
   }
-  const connectionOptions: NativeConnectionOptions = { ...options, address };
-  for (const k of Object.keys(connectionOptions) as Array<keyof NativeConnectionOptions>) {
+  const connectionOptions: ConnectionOptions = { ...options, address };
+  for (const k of Object.keys(connectionOptions) as Array<keyof ConnectionOptions>) {
     if (connectionOptions[k] === undefined) delete connectionOptions[k];
   }
   const tlsMode = !connectionOptions.tls
@@ -261,19 +261,10 @@ export function explainConnectError(s: TemporalConnectionSettings, err: unknown,
 /** A client connection (RecordingClient, the CLI, the worker's visibility client). */
 export async function connectClient(s: TemporalConnectionSettings, extra: Partial<ConnectionOptions> = {}): Promise<Connection> {
   try {
-    const conn = await Connection.connect({ ...(s.connectionOptions as ConnectionOptions), ...extra });
+    const conn = await Connection.connect({ ...s.connectionOptions, ...extra });
     // connect() only reaches the frontend; a refused client certificate can surface on the first call.
     await conn.workflowService.getSystemInfo({});
     return conn;
-  } catch (err) {
-    throw await explainConnectErrorProbed(s, err);
-  }
-}
-
-/** A worker connection. */
-export async function connectWorker(s: TemporalConnectionSettings): Promise<NativeConnection> {
-  try {
-    return await NativeConnection.connect(s.connectionOptions);
   } catch (err) {
     throw await explainConnectErrorProbed(s, err);
   }

@@ -7,16 +7,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
-import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type NativeConnectionOptions, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { recorderActivityInterceptors } from './activity-interceptors';
 import { configSecrets, configuredProviders, loadWorkerConfig, type WorkerConfig } from './config';
 import { activityTaskQueue } from './contract/recorder';
 import { createLogger } from './logger';
 import { createNotificationActivities } from './notifications/activity';
+import { parseFlags } from './command-line';
+import { serveHealth } from './health';
 import { exportRequestBudget, installRuntime, startPhaseGauge } from './metrics';
 import { providerWorkers, type OpenedProvider, type ProviderWorker } from './providers/registry';
-import { connectClient, connectWorker, resolveConnection, resolveWorkerConnection } from './temporal-connection';
+import { connectClient, explainConnectErrorProbed, resolveConnection, resolveWorkerConnection, type TemporalConnectionSettings } from './temporal-connection';
 
 export interface RecordingWorkers {
   workers: Worker[];
@@ -37,10 +39,19 @@ export interface CreateWorkersOptions {
 
 export const workflowsPath = path.join(__dirname, 'workflows');
 
+/** The worker's own connection; here rather than in temporal-connection.ts, which the client package ships without @temporalio/worker. */
+export async function connectWorker(s: TemporalConnectionSettings): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect(s.connectionOptions as NativeConnectionOptions);
+  } catch (err) {
+    throw await explainConnectErrorProbed(s, err);
+  }
+}
+
 export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOptions = {}): Promise<RecordingWorkers> {
   const logger = opts.logger ?? createLogger(configSecrets(config));
   const connection = opts.connection ?? (await connectWorker(resolveConnection({ explicit: { address: config.temporal.address, namespace: config.temporal.namespace } })));
-  const common = { connection, namespace: config.temporal.namespace, ...(opts.identity ? { identity: opts.identity } : {}), ...opts.workerOptions };
+  const common = { connection, namespace: config.temporal.namespace, shutdownGraceTime: config.shutdownGraceMs, ...(opts.identity ? { identity: opts.identity } : {}), ...opts.workerOptions };
 
   const workers: Worker[] = [
     await Worker.create({
@@ -54,6 +65,7 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
   ];
   const opened: OpenedProvider[] = [];
   const served: Record<string, string[]> = {};
+  const activityQueues: string[] = [];
   for (const provider of configuredProviders(config)) {
     const section = config[provider]!;
     const pw = providerWorkers[provider] as ProviderWorker<typeof section>;
@@ -62,6 +74,7 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
     served[provider] = pw.accounts(section);
     for (const account of served[provider]) {
       exportRequestBudget(Runtime.instance().metricMeter, provider, account, pw.maxRequestsPerSecond(section));
+      activityQueues.push(`${activityTaskQueue(provider, account)} (${pw.maxRequestsPerSecond(section)}/s)`);
       workers.push(
         await Worker.create({
           ...common,
@@ -73,7 +86,10 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
       );
     }
   }
-  logger.info({ taskQueue: config.temporal.taskQueue, accounts: served }, 'recording workers created');
+  logger.info(
+    { taskQueue: config.temporal.taskQueue, accounts: served },
+    `serving recording workflows on ${config.temporal.taskQueue}; vendor activities on ${activityQueues.join(', ') || 'no queue'}`,
+  );
   return {
     workers,
     run: async () => {
@@ -89,6 +105,14 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
 }
 
 async function main(): Promise<void> {
+  parseFlags(
+    {
+      program: 'node dist/worker.js',
+      about:
+        'The recording worker (npm start in development). Configured by the JSON file RECORDING_CONFIG names and environment variables (README, "Configuration (worker)"); WORKFLOW_BUNDLE loads a prebuilt bundle; HEALTH_PORT serves GET /ready; SIGTERM drains within SHUTDOWN_GRACE_MS + 5 s.',
+    },
+    {},
+  );
   const config = loadWorkerConfig();
   const logger = createLogger(configSecrets(config));
   installRuntime(logger, config.metricsPort);
@@ -100,18 +124,32 @@ async function main(): Promise<void> {
   const connection = await connectWorker(settings);
   logger.info({ temporal: settings.describe() }, 'connected to Temporal');
   const rw = await createWorkers(config, { logger, connection, ...(bundlePath ? { workflowBundle: { code: fs.readFileSync(bundlePath, 'utf8') } } : {}) });
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => rw.shutdown());
+  let draining = false;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      draining = true;
+      logger.info({ signal: sig, graceMs: config.shutdownGraceMs }, 'shutting down: polling stops, in-flight vendor calls may finish');
+      rw.shutdown();
+      // Bounded: an orchestrator's stop timeout must not be the one to end us.
+      setTimeout(() => {
+        logger.error({ graceMs: config.shutdownGraceMs }, 'workers did not shut down in time; exiting');
+        process.exit(1);
+      }, config.shutdownGraceMs + 5_000).unref();
+    });
+  }
   const running = rw.run();
+  const health = config.healthPort !== undefined ? await serveHealth(config.healthPort, () => !draining && rw.workers.every((w) => w.getState() === 'RUNNING')) : undefined;
   // recordings{phase} needs a visibility client; only a worker that exports metrics opens one.
   const visibility =
     config.metricsPort !== undefined
       ? new Client({ connection: await connectClient(settings), namespace: settings.namespace })
       : undefined;
   const stopGauge = visibility ? startPhaseGauge(visibility, Runtime.instance().metricMeter, logger) : undefined;
-  logger.info({ pid: process.pid, metricsPort: config.metricsPort }, 'recording workers running');
+  logger.info({ pid: process.pid, metricsPort: config.metricsPort, healthPort: config.healthPort }, 'recording workers running');
   try {
     await running;
   } finally {
+    health?.close();
     stopGauge?.();
     await visibility?.connection.close();
     await connection.close();

@@ -7,8 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from '../../src/worker';
+import { writeWorkflowBundle } from '../../src/bundle-workflows';
 import { dataDir } from './dev-server';
 import { repoRoot } from './temporal-cli';
 
@@ -47,10 +46,7 @@ export interface WorkerProcess {
 
 /** Bundles src/workflows once into a file every worker process can load. */
 export async function bundleWorkflows(file = path.join(dataDir, 'workflow-bundle.js')): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(workflowsPath), logger: quietBundlerLogger });
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, code);
-  return file;
+  return writeWorkflowBundle(file);
 }
 
 /**
@@ -126,15 +122,6 @@ export async function startWorkerProcess(opts: WorkerProcessOptions): Promise<Wo
     },
   };
 }
-
-const quietBundlerLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (m: string) => console.warn(m),
-  error: (m: string) => console.error(m),
-};
 
 /** A detached worker's readiness: its log (from where this start began) says its workers are polling. */
 async function waitForLogLine(logFile: string, from: number, exited: Promise<number | string>, name: string, timeoutMs: number): Promise<void> {

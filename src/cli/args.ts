@@ -29,6 +29,7 @@ export const globalOptions: OptionSpecs = {
   namespace: { type: 'string', value: 'NAME', help: 'Temporal namespace (env TEMPORAL_NAMESPACE, then the profile, default "default")' },
   profile: { type: 'string', value: 'NAME', help: 'temporal.toml profile (env TEMPORAL_PROFILE; file TEMPORAL_CONFIG_FILE); TLS and API key come from it or TEMPORAL_TLS_*/TEMPORAL_API_KEY' },
   'task-queue': { type: 'string', value: 'NAME', help: 'task queue of the recording workers (env TEMPORAL_TASK_QUEUE, default "recordings")' },
+  'ui-url': { type: 'string', value: 'URL', help: 'Temporal Web UI, for the links describe prints (env TEMPORAL_UI_URL, default http://localhost:8233)' },
   json: { type: 'boolean', help: 'machine-readable JSON on stdout' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };

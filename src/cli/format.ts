@@ -62,7 +62,7 @@ export function formatDescription(d: RecordingDescription): string {
   const head: Array<[string, string | undefined]> = [
     ['Recording', d.recordingId],
     ['Workflow', `${d.workflowId} (${d.status})`],
-    ['Web UI', d.webUiPath],
+    ['Web UI', d.webUiUrl],
   ];
   if (!s) return rows([...head, ['State', 'unavailable (the workflow has no queryable state)']]);
   const seg = s.segments[s.segments.length - 1];

@@ -105,6 +105,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     for (const [flag, v] of [['--address', str(values, 'address')], ['--namespace', str(values, 'namespace')], ['--profile', str(values, 'profile')], ['--task-queue', taskQueue]]) {
       if (v !== undefined && !v.trim()) throw new UsageError(`${flag}: must not be empty`);
     }
+    const uiUrl = str(values, 'ui-url');
+    if (uiUrl !== undefined && !/^https?:\/\/[^/]/.test(uiUrl)) throw new UsageError(`--ui-url: must be an http(s) URL, got '${uiUrl}'`);
     // Profile (temporal.toml), TEMPORAL_* variables, then the flags: see src/temporal-connection.ts.
     const settings = resolveConnection({ explicit: { address: str(values, 'address'), namespace: str(values, 'namespace') }, profile: str(values, 'profile'), env: io.env });
     const ctx: CommandContext = {
@@ -120,7 +122,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           } catch (err) {
             throw new ConnectError(firstLine(err));
           }
-          client = new RecordingClient(new Client({ connection, namespace: settings.namespace }), taskQueue);
+          client = new RecordingClient(new Client({ connection, namespace: settings.namespace }), taskQueue, str(values, 'ui-url') ?? (io.env.TEMPORAL_UI_URL || undefined));
         }
         return client;
       },

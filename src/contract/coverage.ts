@@ -65,8 +65,8 @@ export interface CoverageOptions {
   stoppedAt?: string;
 }
 
-/** A recorder we stopped ourselves (src/workflows/recording.ts finish() writes these reasons). */
-export const endedByStop = (seg: Segment): boolean => seg.endReason === 'stopped' || !!seg.endReason?.startsWith('stopped:');
+/** A recorder we stopped ourselves: at the recording's stop (finish() writes these reasons), or after handing over to a confirmed successor. */
+export const endedByStop = (seg: Segment): boolean => seg.endReason === 'stopped' || !!seg.endReason?.startsWith('stopped:') || seg.handedOverTo !== undefined;
 
 type Span = { a: number; b: number };
 type Owned = Span & { seg: Segment };

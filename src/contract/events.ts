@@ -5,7 +5,7 @@
  * auxiliary (Agora's best practice, checklist item 8): they wake the workflow early and settle
  * uploads; a describe stays the truth about whether a recorder runs.
  */
-import { defineSignal } from '@temporalio/workflow';
+import type { SignalDefinition } from '@temporalio/common';
 
 export const RECORDER_EVENT_KINDS = [
   /** The recorder joined and records (Agora 40, TRTC 301 Status 0): early evidence only. */
@@ -76,4 +76,5 @@ export interface RecorderEvent {
   files?: EventFile[];
 }
 
-export const recorderEventSignal = defineSignal<[RecorderEvent]>('recorderEvent');
+/** Written out like the other message definitions (./messages), so no workflow library is loaded to send it. */
+export const recorderEventSignal = { type: 'signal', name: 'recorderEvent' } as SignalDefinition<[RecorderEvent], 'recorderEvent'>;

@@ -3,7 +3,7 @@
  * messages. JSON-safe and secret-free; times are ISO strings (readable in the UI, and absolute,
  * so they survive continue-as-new).
  */
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { Coverage } from './coverage';
 import type { VendorDetail } from './detail';
 import type { EventFile, RecorderEventKind, UploadStage, UploadState } from './events';
@@ -193,9 +193,14 @@ export interface RecordingWorkflowArgs<I extends RecordingInputBase = RecordingI
   carried?: RecordingState;
 }
 
-export const stopSignal = defineSignal<[StopRequest?]>('stop');
-export const updateSubscriptionsUpdate = defineUpdate<UpdateResult, [Record<string, unknown>]>('updateSubscriptions');
-export const updateLayoutUpdate = defineUpdate<UpdateResult, [Record<string, unknown>]>('updateLayout');
-export const stateQuery = defineQuery<RecordingState>('state');
+/** The workflow's signature, for typed handles without importing workflow code. */
+export type RecordingWorkflow = (args: RecordingWorkflowArgs) => Promise<RecordingSummary>;
+
+// The objects @temporalio/workflow's define* functions return, written out so the client package
+// (packages/client) loads no workflow library; the brands exist only in the types.
+export const stopSignal = { type: 'signal', name: 'stop' } as SignalDefinition<[StopRequest?], 'stop'>;
+export const updateSubscriptionsUpdate = { type: 'update', name: 'updateSubscriptions' } as UpdateDefinition<UpdateResult, [Record<string, unknown>], 'updateSubscriptions'>;
+export const updateLayoutUpdate = { type: 'update', name: 'updateLayout' } as UpdateDefinition<UpdateResult, [Record<string, unknown>], 'updateLayout'>;
+export const stateQuery = { type: 'query', name: 'state' } as QueryDefinition<RecordingState, [], 'state'>;
 /** Completes once every recorder is stopped (before uploads settle) with the summary so far. */
-export const awaitStoppedUpdate = defineUpdate<RecordingSummary, []>('awaitStopped');
+export const awaitStoppedUpdate = { type: 'update', name: 'awaitStopped' } as UpdateDefinition<RecordingSummary, [], 'awaitStopped'>;

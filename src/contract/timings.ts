@@ -8,7 +8,13 @@ import { z } from 'zod';
 const ms = z.number().int().min(0).max(24 * 3600 * 1000);
 const delays = z.array(ms).min(1).max(50);
 
-export const timingsSchema = z.strictObject({
+/** zod's own wording, plus the keys a user may write: they are named nowhere else the user is looking. */
+const listValidKeys = (issue: { code?: string; keys?: string[] }): string | undefined =>
+  issue.code === 'unrecognized_keys' && issue.keys
+    ? `Unrecognized key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.map((k) => `"${k}"`).join(', ')}; valid keys: ${TIMING_KEYS.join(', ')}`
+    : undefined;
+
+const timingsShape = {
   /** start answered ambiguously (Agora 206/50x, TRTC InternalError, no answer): retry the same start (Agora 3, 6, 9 s). */
   startRetryDelaysMs: delays,
   /** A lease request (Agora acquire) failed transiently: back off 1 s, 3 s, 6 s (Agora spec §1.1). */
@@ -54,7 +60,9 @@ export const timingsSchema = z.strictObject({
   uploadDeadlineMs: z.number().int().min(0).max(30 * 24 * 3600 * 1000),
   /** A backend notification still undelivered this long after its event is dropped (retries back off up to 5 min). */
   notificationDeadlineMs: ms.min(1_000),
-});
+};
+const TIMING_KEYS = Object.keys(timingsShape);
+export const timingsSchema = z.strictObject(timingsShape, { error: listValidKeys });
 export type Timings = z.infer<typeof timingsSchema>;
 export const timingOverridesSchema = timingsSchema.partial();
 export type TimingOverrides = z.infer<typeof timingOverridesSchema>;

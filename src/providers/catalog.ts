@@ -24,7 +24,9 @@ export const PROVIDER_NAMES = Object.keys(providers) as ProviderName[];
 const withDefaultProvider = (v: unknown): unknown =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !('provider' in v) ? { ...v, provider: 'agora' } : v;
 
-export const recordingRequestSchema = z.preprocess(withDefaultProvider, z.discriminatedUnion('provider', [agoraRequestSchema, trtcRequestSchema]));
+/** The request with its provider named: what other languages send (contract/schemas/workflow-input.json). */
+export const providerRequestSchema = z.discriminatedUnion('provider', [agoraRequestSchema, trtcRequestSchema]);
+export const recordingRequestSchema = z.preprocess(withDefaultProvider, providerRequestSchema);
 export type RecordingInput = z.output<typeof recordingRequestSchema>;
 export type RecordingRequest = AgoraRecordingRequest | z.input<typeof trtcRequestSchema>;
 

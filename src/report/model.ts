@@ -21,7 +21,7 @@ export interface RecordingReport {
   segments: Segment[];
   coverage: Coverage;
   /** A path in the Temporal Web UI. */
-  webUiPath: string;
+  webUiUrl: string;
   generatedAt: string;
 }
 

@@ -81,6 +81,11 @@ describe('CLI', () => {
     expect(text.stdout).toMatch(/Identities:\s+4001, 4002/);
     expect(text.stdout).toContain(`recorder ${sid}`);
     expect(text.stdout).toMatch(/Next poll:/);
+    // The Web UI link is a full URL: the dev server's by default, --ui-url (or TEMPORAL_UI_URL) otherwise.
+    const { namespace } = testAddress();
+    expect(text.stdout).toContain(`http://localhost:8233/namespaces/${namespace}/workflows/recording-${id}`);
+    expect((await cli('describe', id, '--ui-url', 'https://temporal.example.com/')).stdout).toContain(`https://temporal.example.com/namespaces/${namespace}/workflows/recording-${id}`);
+    expect((await cli('describe', id, '--ui-url', 'temporal.example.com')).stderr).toBe("error: --ui-url: must be an http(s) URL, got 'temporal.example.com'\n");
 
     const item = await poll('list --phase recording', async () => {
       const r = await cli('list', '--phase', 'recording', '--json');
@@ -126,6 +131,23 @@ describe('CLI', () => {
       return found?.status === 'COMPLETED' ? found : undefined;
     });
     expect(all.recordingId).toBe(id);
+
+    // A finished recording's id is not reused: starting it again names the id and starts nothing.
+    const reused = await cli('start', '--recording-id', id, '--app-id', APP_ID, '--channel', channel, '--options-json', optionsJson);
+    expect(reused).toMatchObject({ code: 1, stdout: '', stderr: `error: recording ${id} already finished; use a new id\n` });
+    expect((await env.tasks(channel)).filter((t) => t.live)).toEqual([]);
+  });
+
+  it('an id whose recording was terminated may be started again: a new run', async () => {
+    const id = newId();
+    const channel = `room_${id}`;
+    const first = JSON.parse((await cli('start', '--recording-id', id, '--app-id', APP_ID, '--channel', channel, '--options-json', optionsJson, '--json')).stdout) as { runId: string };
+    await env.client.temporal.workflow.getHandle(`recording-${id}`).terminate('test: terminated by hand');
+    const second = await cli('start', '--recording-id', id, '--app-id', APP_ID, '--channel', channel, '--options-json', optionsJson, '--json');
+    expect(second.code).toBe(0);
+    expect((JSON.parse(second.stdout) as { runId: string }).runId).not.toBe(first.runId);
+    await env.waitForState(id, (s) => s.phase === 'recording');
+    expect((await cli('stop', id)).code).toBe(0);
   });
 
   it('stop --no-wait only signals', async () => {

@@ -92,7 +92,13 @@ describe('docker-compose.yml', () => {
     expect(services.worker.build).toBe('.');
     const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/COPY src \.\/src/);
-    expect(dockerfile).toMatch(/src\/worker\.ts/);
+    expect(dockerfile).toMatch(/CMD \["node", "dist\/worker\.js"\]/);
+    // The emulator runs from the same image's compiled code.
+    expect(services.emulator.command.slice(0, 2)).toEqual(['node', 'dist/emulator/main.js']);
+    expect(fs.existsSync(path.join(root, 'src/emulator/main.ts'))).toBe(true);
+    // Long enough for the worker's bounded drain (SHUTDOWN_GRACE_MS 10 s + 5 s).
+    expect(services.worker.stop_grace_period).toBe('20s');
+    expect(services.worker.environment.HEALTH_PORT).toBe('8081');
   });
 });
 

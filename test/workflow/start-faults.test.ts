@@ -6,7 +6,9 @@
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { workflowIdFor } from '../../src/client';
+import { RecordingAlreadyFinishedError, workflowIdFor } from '../../src/client';
+import { parseOrThrow } from '../../src/contract/request';
+import { identitiesFor, recordingRequestSchema } from '../../src/providers/catalog';
 import type { AgoraRecordingRequest } from '../../src/providers/agora/request';
 import { isValidUid } from '../../src/providers/agora/uid';
 import { deriveUids } from '../../src/providers/agora/spec';
@@ -492,18 +494,13 @@ describe('RecordingWorkflow start procedure under vendor faults (spec §7.1–7.
       // stopRecording returns once the recorders are stopped; the run completes after its notifications.
       await env.client.awaitUploads(req.recordingId);
 
-      // A new run of the same recording id (the first one completed) derives the same uids.
-      const second = await env.client.startRecording(req);
-      expect(second.runId).not.toBe(first.runId);
-      const s2 = await env.waitForState(req.recordingId, (x) => x.phase === 'recording' && x.segments[0]?.confirmedAt !== undefined);
-      expect(s2.identities).toEqual(expected);
-      expect(brief(await vendorLog(req.channel, t0, 'start'))).toEqual([
-        [expected[0], 200, null],
-        [expected[0], 200, null],
-      ]);
-      const live = await liveTasks(req.channel);
-      expect(live).toHaveLength(1);
-      expect(live[0].uid).toBe(expected[0]);
+      // The completed recording's id is not reused (ALLOW_DUPLICATE_FAILED_ONLY); a run after a
+      // failure or termination would derive the same uids, as the client does before any start.
+      await expect(env.client.startRecording(req)).rejects.toThrow(RecordingAlreadyFinishedError);
+      expect(identitiesFor(parseOrThrow(recordingRequestSchema, req))).toEqual(expected);
+      expect(brief(await vendorLog(req.channel, t0, 'start'))).toEqual([[expected[0], 200, null]]);
+      expect(await liveTasks(req.channel)).toEqual([]);
+      expect(first.workflowId).toBe(workflowIdFor(req.recordingId));
     } finally {
       await cleanup(req.recordingId);
     }

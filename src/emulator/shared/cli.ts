@@ -55,7 +55,7 @@ export function flagLines<K extends string>(flags: Record<string, FlagSpec<K>>, 
   return [...Object.entries(flags).map(([flag, f]) => `  ${`${flag} <value>`.padEnd(width)}${f.help} (default: ${defaultText(f.key)})`), `  ${'--help'.padEnd(width)}show this help`];
 }
 
-/** Parses, prints usage on --help or a bad flag (exit 2), starts the emulator and serves until SIGINT/SIGTERM. */
+/** Parses, prints usage on --help, one line naming a bad flag (exit 2), starts the emulator and serves until SIGINT/SIGTERM. */
 export async function runEmulatorCli<O>(
   argv: string[],
   parse: (argv: string[]) => O | null,
@@ -68,7 +68,7 @@ export async function runEmulatorCli<O>(
     opts = parse(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`error: ${err.message}\n\n${usage()}\n`);
+    process.stderr.write(`error: ${err.message} (see --help)\n`);
     process.exit(2);
   }
   if (opts === null) {
