@@ -153,3 +153,18 @@ export function retriedStartKeptOne(provider: 'agora' | 'trtc', s: RecordingSumm
     ...check(s.segments.length === 1, `expected 1 segment, got ${s.segments.length}`),
   ];
 }
+
+/**
+ * Planned handovers happened and were gapless: every handed-over predecessor ended after its
+ * successor was confirmed (the workflow's word) and after the successor's task started (the emulator's).
+ */
+export function handedOverGaplessly(s: RecordingSummary, tasks: EmulatorTask[]): string[] {
+  const problems = check((s.handovers ?? 0) >= 1, 'expected at least one planned handover');
+  for (const pred of s.segments.filter((x) => x.handedOverTo !== undefined)) {
+    const succ = s.segments[pred.handedOverTo!];
+    if (!succ.confirmedAt || Date.parse(pred.endedAt!) < Date.parse(succ.confirmedAt)) problems.push(`recorder #${pred.index} ended before its successor #${succ.index} was confirmed`);
+    const [a, b] = [tasks.find((t) => t.sid === pred.recorderId), tasks.find((t) => t.sid === succ.recorderId)];
+    if (a?.endedAt && b && a.endedAt < b.startedAt) problems.push(`recorder ${pred.recorderId} ended at the emulator before its successor ${succ.recorderId} started`);
+  }
+  return problems;
+}

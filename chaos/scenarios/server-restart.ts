@@ -3,7 +3,7 @@
  * monitor phase. Workers and the client must reconnect by themselves; the recordings must carry on
  * with the same recorders, take updates and stop.
  */
-import { check, endedStopped } from '../checks';
+import { check, endedStopped, handedOverGaplessly } from '../checks';
 import { pause } from '../rig';
 import type { Scenario } from '../scenario';
 
@@ -47,6 +47,25 @@ export const serverRestart: Scenario = {
         }
         await Promise.all(recs.map((t, i) => rig.update(t, ['3002', String(3200 + i)])));
         await Promise.all(recs.map((t) => rig.stop(t)));
+      },
+    },
+    {
+      name: 'handover',
+      providers: ['agora'],
+      async drive(ctx) {
+        const { rig } = ctx;
+        // The successor confirms slowly (its start answer held), so the server goes down mid-handover.
+        const t = ctx.track(
+          await rig.startRecording('restart-handover', { timings: { maxRecorderLifetimeMs: 12_000, handoverLeadMs: 6_000 } }),
+          endedStopped((s, tasks) => [...handedOverGaplessly(s, tasks), ...check(s.restarts === 0, `expected no restart, got ${s.restarts}`)]),
+        );
+        await rig.fault({ op: 'start', apply: true, delayMs: 2_000, match: { cname: t.channel, uid: t.identities[1] } });
+        await rig.waitState(t.recordingId, (s) => s.phase === 'handover', 'handover');
+        await rig.restartServer(DOWN_MS);
+        await pause(1_000);
+        await rig.ensureWorkers();
+        await rig.waitState(t.recordingId, (s) => s.segments[0].handedOverTo !== undefined && s.phase === 'recording', 'the handover after the restart');
+        await rig.stop(t);
       },
     },
   ],

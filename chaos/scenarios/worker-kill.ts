@@ -3,7 +3,7 @@
  * answer is held 1.5 s by the emulator so the phase is wide enough to hit; the killed worker is
  * replaced at once, and the activity it held is retried on the other worker after its timeout.
  */
-import { check, endedStopped, retriedStartKeptOne } from '../checks';
+import { check, endedStopped, handedOverGaplessly, retriedStartKeptOne } from '../checks';
 import { pause } from '../rig';
 import type { CaseContext, ChaosCase, Scenario } from '../scenario';
 
@@ -94,6 +94,22 @@ const cases: ChaosCase[] = [
       await ctx.rig.stop(t);
       await killActivityWorker(ctx, t.recordingId, 'stopRecorder');
       await pause(100);
+    },
+  },
+  {
+    name: 'handover',
+    providers: ['agora'],
+    async drive(ctx) {
+      // A successor's start answer is held while its worker dies: the handover must still complete without a gap.
+      const t = ctx.track(
+        await ctx.rig.startRecording('kill-handover', { timings: { maxRecorderLifetimeMs: 10_000, handoverLeadMs: 5_000 } }),
+        endedStopped((s, tasks) => [...handedOverGaplessly(s, tasks), ...check(s.restarts === 0, `expected no restart, got ${s.restarts}`)]),
+      );
+      await ctx.rig.fault({ op: 'start', apply: true, delayMs: HOLD_MS, match: { cname: t.channel, uid: t.identities[1] } });
+      await ctx.rig.waitState(t.recordingId, (s) => s.phase === 'handover', 'handover');
+      await killActivityWorker(ctx, t.recordingId, 'startRecorder');
+      await ctx.rig.waitState(t.recordingId, (s) => (s.handovers ?? 0) >= 1 && s.segments[0].handedOverTo !== undefined, 'the handover after the kill');
+      await ctx.rig.stop(t);
     },
   },
 ];

@@ -20,9 +20,9 @@ describe('contract/ (language-neutral JSON Schemas and the workflow manifest)', 
       taskQueue: { default: 'recordings' },
       workflowId: { format: 'recording-<recordingId>', idConflictPolicy: 'USE_EXISTING', idReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' },
     });
-    expect(Object.keys(manifest.signals)).toEqual(['stop']);
+    expect(Object.keys(manifest.signals)).toEqual(['stop', 'recorderEvent']);
     expect(Object.keys(manifest.queries)).toEqual(['state']);
-    expect(Object.keys(manifest.updates).sort()).toEqual(['updateLayout', 'updateSubscriptions']);
+    expect(Object.keys(manifest.updates).sort()).toEqual(['awaitStopped', 'updateLayout', 'updateSubscriptions']);
     const referenced = JSON.stringify(manifest).match(/schemas\/[a-z-]+\.schema\.json/g)!;
     for (const ref of referenced) expect(Object.keys(files)).toContain(`contract/${ref}`);
 

@@ -30,6 +30,8 @@ async function main(): Promise<void> {
     }
     const update = await recordings.updateSubscriptions(id, { subscribeAudioUids: ['#allstream#'] });
     const summary: RecordingSummary | undefined = await recordings.stopRecording(id, { reason: 'class over' });
+    // stopRecording returns once the recorders are stopped; the recording completes right after.
+    await recordings.awaitUploads(id);
     const again = await recordings.startRecording(request).then(() => '', (e: unknown) => (e instanceof RecordingAlreadyFinishedError ? e.message : String(e)));
     console.log(JSON.stringify({ started, webUiUrl: described.webUiUrl, recorderId: described.state.segments[0].recorderId, update, summary, invalid, again }));
   } finally {

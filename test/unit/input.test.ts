@@ -160,7 +160,7 @@ describe('recordingInputSchema errors name the field', () => {
 
   it('an invalid timings override names the timing', () => {
     expect(reject({ ...base, timings: { monitorIntervalMs: -1 } })).toMatch(/timings\.monitorIntervalMs: /);
-    expect(reject({ ...base, timings: { bogus: 1 } })).toMatch(/timings: Unrecognized key.*"bogus"; valid keys: startRetryDelaysMs, acquireRetryDelaysMs, .*, activityScheduleTimeoutMs$/);
+    expect(reject({ ...base, timings: { bogus: 1 } })).toMatch(/timings: Unrecognized key.*"bogus"; valid keys: startRetryDelaysMs, acquireRetryDelaysMs, .*, activityScheduleTimeoutMs, .*notificationDeadlineMs$/);
   });
 
   it('lists several problems, each with its field', () => {

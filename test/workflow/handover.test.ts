@@ -104,6 +104,47 @@ describe('planned handover and redundant lanes', () => {
   });
 });
 
+describe('planned handover and redundancy on TRTC', () => {
+  let env: RecordingEnv;
+  beforeAll(async () => {
+    env = await RecordingEnv.start();
+  });
+  afterAll(async () => {
+    const live = (await env.trtcTasks()).filter((t) => t.live);
+    await env?.stop();
+    expect(live).toEqual([]);
+  });
+
+  it('hands over to the other robot UserId before the end of life, gaplessly on the emulator clock', async () => {
+    const req = env.trtcRequest({ timings: { ...fastTimings, maxRecorderLifetimeMs: 6_000, handoverLeadMs: 2_500 } });
+    await env.client.startRecording(req);
+    try {
+      const s = await env.waitForState(req.recordingId, (x) => (x.handovers ?? 0) >= 1 && !!x.segments[0].endedAt && x.phase === 'recording', 20_000);
+      const [pred, succ] = s.segments;
+      expect([pred.handedOverTo, succ.successorOf, succ.identity]).toEqual([1, 0, s.identities[1]]);
+      const tasks = await env.trtcTasks(req.channel);
+      const [a, b] = [tasks.find((t) => t.taskId === pred.recorderId)!, tasks.find((t) => t.taskId === succ.recorderId)!];
+      // The successor was InProgress (joined) before the predecessor's task ended.
+      expect(a.endedAt!).toBeGreaterThan(b.joinAt);
+      expect(tasks.filter((t) => t.live)).toHaveLength(1);
+    } finally {
+      await env.client.stopRecording(req.recordingId);
+    }
+  });
+
+  it('runs two lanes on four robot UserIds and stops both', async () => {
+    const req = env.trtcRequest({ redundancy: 2 } as never);
+    await env.client.startRecording(req);
+    const s = await env.waitForState(req.recordingId, (x) => x.segments.filter((seg) => seg.confirmedAt).length === 2);
+    expect(new Set(s.segments.map((seg) => seg.identity)).size).toBe(2);
+    expect(s.segments.map((seg) => seg.lane).sort()).toEqual([0, 1]);
+    expect((await env.trtcTasks(req.channel)).filter((t) => t.live)).toHaveLength(2);
+    const summary = await env.client.stopRecording(req.recordingId);
+    expect(summary!.lanes.map((l) => l.segments.length)).toEqual([1, 1]);
+    expect((await env.trtcTasks(req.channel)).filter((t) => t.live)).toEqual([]);
+  });
+});
+
 describe('redundant lanes', () => {
   let env: RecordingEnv;
   beforeAll(async () => {
