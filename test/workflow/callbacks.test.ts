@@ -1,3 +1,4 @@
+import { maybeSaveHistory } from '../support/histories';
 import { recorderEventSignal, type RecorderEvent } from '../../src/contract/events';
 import { workflowIdFor } from '../../src/contract/recorder';
 import { RecorderIds } from '../../src/contract/search-attributes';
@@ -53,6 +54,8 @@ describe('vendor callbacks in the workflow', () => {
       expect(requests.filter((r) => r.op === 'query' && r.cname === req.channel && r.httpStatus === 404)).toHaveLength(1);
     } finally {
       await env.client.stopRecording(req.recordingId);
+      await env.client.awaitUploads(req.recordingId);
+      await maybeSaveHistory(env.client.temporal, workflowIdFor(req.recordingId), 'callback-exit-restart');
     }
   });
 
@@ -145,6 +148,7 @@ describe('vendor callbacks in the workflow', () => {
     const final = await env.client.awaitUploads(req.recordingId);
     expect(final.segments.map((s) => s.upload?.state)).toEqual(['uploaded', 'uploaded']);
     expect(final.upload).toBe('uploaded');
+    await maybeSaveHistory(env.client.temporal, workflowIdFor(req.recordingId), 'trtc-uploads-across-restart');
   });
 
   it('an upload that never settles is reported unknown at its deadline, across a continue-as-new', async () => {

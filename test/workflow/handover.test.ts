@@ -1,3 +1,5 @@
+import { workflowIdFor } from '../../src/contract/recorder';
+import { maybeSaveHistory } from '../support/histories';
 import { RecordingEnv, fastTimings } from '../support/recording-env';
 import { waitFor } from '../support/wait';
 
@@ -40,6 +42,8 @@ describe('planned handover and redundant lanes', () => {
       expect(tasks.filter((t) => t.live)).toHaveLength(1);
     } finally {
       await env.client.stopRecording(req.recordingId);
+      await env.client.awaitUploads(req.recordingId);
+      await maybeSaveHistory(env.client.temporal, workflowIdFor(req.recordingId), 'handover-before-end-of-life');
     }
   });
 
@@ -193,5 +197,7 @@ describe('redundant lanes', () => {
     ]);
     expect(summary!.segments.every((s) => s.endedAt)).toBe(true);
     expect((await env.tasks(req.channel)).filter((t) => t.live)).toEqual([]);
+    await env.client.awaitUploads(req.recordingId);
+    await maybeSaveHistory(env.client.temporal, workflowIdFor(req.recordingId), 'redundant-lanes-restart-update-stop');
   });
 });

@@ -1,3 +1,4 @@
+import { maybeSaveHistory } from '../support/histories';
 import { recorderEventSignal } from '../../src/contract/events';
 import { workflowIdFor } from '../../src/contract/recorder';
 import { RecordingEnv } from '../support/recording-env';
@@ -55,6 +56,7 @@ describe('backend notifications from a recording', () => {
     expect(all.every((r) => !r.signatureError)).toBe(true);
     expect(new Set(all.map((r) => r.notification!.id)).size).toBe(5);
     expect(sink.received.filter((r) => r.status === 503)).toHaveLength(2);
+    await maybeSaveHistory(env.client.temporal, workflowIdFor(req.recordingId), 'notifications-and-uploads');
   });
 
   it('sends failed when the vendor refuses the recording', async () => {
