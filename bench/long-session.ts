@@ -8,13 +8,13 @@
  * `maxRecorderLifetimeMs` = one day; the workflow then hands over `--lead-ms` before that.
  * Vendor latencies do not compress (a confirm takes ~1 s here whatever the day), and the shared
  * machine stalls the worker for up to ~11 s at times (seen with a 5 s lead: one recorder died of
- * its token), so the lead is 15 s of real time, not 10 scaled minutes. The monitor cadence is the vendor's 2 minutes scaled
- * (day/720, at least 50 ms); the dev server's timer precision is made finer for this run. A poll
- * cycle does not compress either (~0.3 s on the shared 2-core VM), so a compressed day makes about
- * a fifth of a real day's 720 polls; continue-as-new is therefore due past `--can-after-events`
- * (default 1,000 = the product's 5,000 scaled the same way), which gives the chain about as many
- * runs as a real 30-day session has (~238k events / 5,000 ≈ 47). `--can-after-events 5000` keeps
- * the product default.
+ * its token), so the lead is 15 s of real time, not 10 scaled minutes. The monitor cadence is
+ * the vendor's 2 minutes scaled (day/720, at least 50 ms); the dev server's timer precision is
+ * made finer for this run. A poll cycle does not compress either (~0.3 s on the shared 2-core
+ * VM), so a compressed day makes about a fifth of a real day's 720 polls; continue-as-new is
+ * therefore due past `--can-after-events` (default 1,000 = the product's 5,000 scaled the same
+ * way), which gives the chain about as many runs as a real 30-day session has (~238k events /
+ * 5,000 ≈ 47). `--can-after-events 5000` keeps the product default.
  *
  * Two recordings run at once on one rig, each on its own App ID (own request budget):
  *   single     one lane: every recorder must be handed over before its token dies;
