@@ -33,7 +33,7 @@ import { workflowIdFor } from '../src/client';
 import type { RecordingSummary } from '../src/contract/messages';
 import type { Timings } from '../src/contract/timings';
 import { coverage, handoverGaps, type RecorderSpan } from '../src/emulator/coverage';
-import type { EmulatorTask } from './lib/emulator-process';
+import { RequestLog, type EmulatorTask } from './lib/emulator-process';
 import { startRig, type Rig } from './lib/rig';
 import { finish, loadavg, progress, table, type Row } from './lib/results';
 import { sleep } from './lib/stats';
@@ -69,6 +69,9 @@ interface RunFigures {
   polls: number;
   recorders: number;
   kills: number;
+  /** Longest time the emulator heard nothing about this recording (a starved worker or server shows here). */
+  maxRequestGapSeconds: number;
+  workflowTaskTimeouts: number;
   lane0UncoveredSeconds?: number;
 }
 
@@ -140,6 +143,7 @@ export async function run(argv: string[]): Promise<void> {
   };
   progress(`${days} days of ${dayMs / 1000} s (vendor hour ${hourMs} ms), monitor every ${intervalMs} ms, handover ${leadMs} ms before each recorder's end of life, continue-as-new past ${canAfter} events, ${killsPerDay} kill(s) per day on the redundant pair's lane 0 (seed ${firstSeed})`);
 
+  const requests = new RequestLog(rig.emulator).follow(10_000);
   for (const p of plans) {
     const s = await rig.client.startRecording({ recordingId: p.recordingId, appId: p.appId, channel: p.recordingId, mode: 'mix', timings, ...(p.redundancy > 1 ? { redundancy: p.redundancy } : {}) });
     p.firstRunId = s.runId;
@@ -179,6 +183,7 @@ export async function run(argv: string[]): Promise<void> {
   const summaries = await Promise.all(plans.map((p) => rig.client.stopRecording(p.recordingId, { reason: 'long-session done' })));
   await sleep(2_000);
   const stats = await rig.emulator.stats();
+  await requests.stop();
   const allTasks = await rig.emulator.tasks();
 
   const figures: Record<string, RunFigures> = {};
@@ -205,10 +210,12 @@ export async function run(argv: string[]): Promise<void> {
       polls: Object.values(stats[p.appId]?.requests.query ?? {}).reduce((a, b) => a + b, 0),
       recorders: tasks.length,
       kills: p.kills.filter((k) => k.sid).length,
+      workflowTaskTimeouts: workflowTaskTimeouts.get(p.recordingId) ?? 0,
+      maxRequestGapSeconds: maxGap(requests.entries.filter((e) => e.cname === p.recordingId && e.at >= t0 && e.at <= stopAt).map((e) => e.at)),
       ...(lane0Cov ? { lane0UncoveredSeconds: Number((lane0Cov.uncoveredMs / 1000).toFixed(3)) } : {}),
     };
     figures[p.name] = fig;
-    rows.push([p.name, fig.handovers, fig.restarts, fig.kills, fig.continueAsNewRuns, fig.largestRunEvents, fig.totalEvents, fig.polls, fig.recorders, fig.tokenExpiries, fig.handoverGaps, `${fig.uncoveredSeconds} (${fig.uncoveredVendorSeconds} vendor s)`, fig.lane0UncoveredSeconds ?? null, fig.orphans]);
+    rows.push([p.name, fig.handovers, fig.restarts, fig.kills, fig.continueAsNewRuns, fig.largestRunEvents, fig.totalEvents, fig.polls, fig.recorders, fig.tokenExpiries, fig.handoverGaps, `${fig.uncoveredSeconds} (${fig.uncoveredVendorSeconds} vendor s)`, fig.lane0UncoveredSeconds ?? null, fig.maxRequestGapSeconds, fig.workflowTaskTimeouts, fig.orphans]);
   }
 
   const single = figures.single;
@@ -241,12 +248,18 @@ export async function run(argv: string[]): Promise<void> {
     [
       table(
         `${days} compressed days (a day = ${dayMs / 1000} s), coverage on the emulator's clock over [first status 5, stop]`,
-        ['recording', 'handovers', 'restarts', 'kills', 'continue-as-new', 'largest run', 'events', 'queries', 'recorders', 'token deaths', 'handover gaps', 'uncovered s', 'lane 0 uncovered s', 'orphans'],
+        ['recording', 'handovers', 'restarts', 'kills', 'continue-as-new', 'largest run', 'events', 'queries', 'recorders', 'token deaths', 'handover gaps', 'uncovered s', 'lane 0 uncovered s', 'max request gap s', 'WFT timeouts', 'orphans'],
         rows,
       ),
     ],
     f.json!,
   );
+}
+
+function maxGap(times: number[]): number {
+  let gap = 0;
+  for (let i = 1; i < times.length; i++) gap = Math.max(gap, times[i] - times[i - 1]);
+  return Number((gap / 1000).toFixed(1));
 }
 
 /** Kills lane 0's current recorder of a redundant recording (its confirmed, live segment). */
@@ -262,15 +275,21 @@ async function killLane0(rig: Rig, recordingId: string, at: number): Promise<Pla
   }
 }
 
+/** Workflow tasks that timed out (10 s each: a worker that took a task and did not answer), over the whole chain. */
+const workflowTaskTimeouts = new Map<string, number>();
+
 /** History length of every run of the continue-as-new chain, first to last. */
 async function historyRuns(rig: Rig, recordingId: string, firstRunId: string): Promise<number[]> {
   const out: number[] = [];
+  let timeouts = 0;
   let runId: string | undefined = firstRunId;
   while (runId) {
     const history: temporal.api.history.v1.IHistory = await rig.client.temporal.workflow.getHandle(workflowIdFor(recordingId), runId).fetchHistory();
     const events: temporal.api.history.v1.IHistoryEvent[] = history.events ?? [];
     out.push(events.length);
+    timeouts += events.filter((e) => e.workflowTaskTimedOutEventAttributes).length;
     runId = events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
+  workflowTaskTimeouts.set(recordingId, timeouts);
   return out;
 }
