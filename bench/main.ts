@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run(argv: string[]): Promise<void>
   'recovery-gap': () => import('./recovery-gap'),
   scale: () => import('./scale'),
   'history-cost': () => import('./history-cost'),
+  'long-session': () => import('./long-session'),
 };
 
 async function main(): Promise<void> {

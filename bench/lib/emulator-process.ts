@@ -16,6 +16,8 @@ export interface EmulatorFlags {
   /** Which vendor the emulator plays; default agora. */
   vendor?: 'agora' | 'trtc';
   startDelayMs: number;
+  /** One vendor hour (resourceExpiredHour, token and UserSig lifetimes). */
+  hourMs?: number;
   qps?: number;
   maxConcurrent?: number;
   customerId: string;
@@ -37,6 +39,7 @@ export interface EmulatorTask {
   startedAt: number;
   endedAt: number | null;
   endReason: string | null;
+  stuck?: boolean;
 }
 
 export interface AppStats {
@@ -143,6 +146,7 @@ export async function startEmulatorProcess(flags: EmulatorFlags, logFile: string
     ? ['src/emulator/main.ts', '--vendor', 'trtc', '--port', '0', '--start-delay-ms', String(flags.startDelayMs), '--secret-id', flags.secretId ?? 'AKIDbench']
     : ['src/emulator/main.ts', '--port', '0', '--start-delay-ms', String(flags.startDelayMs), '--customer-id', flags.customerId, '--customer-secret', flags.customerSecret];
   if (flags.qps !== undefined) args.push('--qps', String(flags.qps));
+  if (flags.hourMs !== undefined) args.push('--hour-ms', String(flags.hourMs));
   if (flags.maxConcurrent !== undefined) args.push('--max-concurrent', String(flags.maxConcurrent));
   // TRTC's secrets travel in the environment, out of `ps` listings.
   const env = trtc

@@ -43,6 +43,10 @@ export interface RigOptions {
   workerEnv?: NodeJS.ProcessEnv;
   /** Extra dev-server dynamic config. */
   dynamicConfig?: Record<string, string | number | boolean>;
+  /** Agora: give each App ID an App Certificate, so the worker mints each recorder's RTC token (App IDs must be 32 hex digits). */
+  appCertificates?: boolean;
+  /** The emulator's vendor hour (resourceExpiredHour, token and UserSig lifetimes); default an hour. */
+  hourMs?: number;
   /** dev (default): an in-memory dev server of its own; stack: the running native stack (npm run stack). */
   server?: 'dev' | 'stack';
 }
@@ -97,7 +101,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
   const sdkSecretKeys: Record<string, string> = trtc ? Object.fromEntries([...o.appIds, ...(o.extraAppIds ?? [])].map((id) => [id, crypto.randomBytes(16).toString('hex')])) : {};
   const secretId = 'AKIDbenchaccount';
   const emulator = await startEmulatorProcess(
-    { vendor: o.provider, startDelayMs: o.startDelayMs, qps: o.emulatorQps, maxConcurrent: o.maxConcurrent, customerId: 'bench-customer', customerSecret, secretId, secretKey: customerSecret, sdkSecretKeys },
+    { vendor: o.provider, startDelayMs: o.startDelayMs, hourMs: o.hourMs, qps: o.emulatorQps, maxConcurrent: o.maxConcurrent, customerId: 'bench-customer', customerSecret, secretId, secretKey: customerSecret, sdkSecretKeys },
     path.join(benchDataDir, `emulator-${stamp}.log`),
   );
   progress(`${trtc ? 'TRTC ' : ''}emulator at ${emulator.baseUrl} (start delay ${o.startDelayMs} ms, qps ${o.emulatorQps ?? (trtc ? 20 : 10)}${trtc ? ' per account' : ''}, max concurrent ${o.maxConcurrent ?? (trtc ? 100 : 50)})`);
@@ -122,7 +126,7 @@ export async function startRig(o: RigOptions): Promise<Rig> {
             baseUrls: [emulator.baseUrl, emulator.altBaseUrl],
             customerId: 'bench-customer',
             customerSecret,
-            apps: Object.fromEntries(o.appIds.map((id) => [id, {}])),
+            apps: Object.fromEntries(o.appIds.map((id) => [id, o.appCertificates ? { appCertificate: crypto.randomBytes(16).toString('hex') } : {}])),
             ...(o.workerQps !== undefined ? { maxRequestsPerSecond: o.workerQps } : {}),
             storageProfiles: { default: { vendor: 1, region: 0, bucket: 'bench-bucket', accessKey: 'bench-access-key', secretKey: storageSecret } },
           },

@@ -26,6 +26,8 @@ const SERVICE_TYPE: Record<number, number> = { 1: 0, 4: 0, 11: 0, 12: 0, 30: 2, 
 export const LEAVE_CODE = { initFailed: 0, sigint: 2, noUsers: 4 } as const;
 /** Our choice for the fatal error a crashed recorder reports (the spec lists no codes for event 1). */
 export const CRASH_ERROR_CODE = 50;
+/** The vendor's code for an expired RTC token (spec §8: "obtain new token, new task"). */
+export const TOKEN_EXPIRED_CODE = 109;
 const PROGRESS_EVERY_MS = 60_000;
 
 interface Track {
@@ -117,6 +119,8 @@ export class AgoraCallbacks {
         if (!tr.started && !web) push(41, end, { msgName: 'recorder_leave', leaveCode: LEAVE_CODE.initFailed });
         const errorMsg = tr.started ? 'recorder exited unexpectedly' : 'recorder was kicked out while joining (uid in use)';
         push(1, end, { msgName: 'cloud_recording_error', module: web ? 6 : 0, errorLevel: 5, errorCode: CRASH_ERROR_CODE, stat: 0, errorMsg });
+      } else if (task.endReason === 'token-expired') {
+        push(1, end, { msgName: 'cloud_recording_error', module: web ? 6 : 0, errorLevel: 5, errorCode: TOKEN_EXPIRED_CODE, stat: 0, errorMsg: 'RTC token expired' });
       } else if (web) {
         push(71, end, { msgName: 'web_recorder_stopped', code: 0, message: 'ok', details: '', fileList: this.store.webFiles(task, end) });
       } else {
@@ -142,7 +146,7 @@ export class AgoraCallbacks {
           const fileList = web ? undefined : this.items(task, end);
           push(backup ? 32 : 31, tr.uploadAt, { msgName: backup ? 'backuped' : 'uploaded', status: 0, ...(fileList ? { fileList } : {}) });
         }
-        push(11, tr.uploadAt, { msgName: 'session_exit', exitStatus: killed ? 1 : 0 });
+        push(11, tr.uploadAt, { msgName: 'session_exit', exitStatus: killed || task.endReason === 'token-expired' ? 1 : 0 });
         tr.done = true;
       }
     }

@@ -33,6 +33,7 @@ const channelSchema = z.strictObject({
 /** How long an emulated failover keeps the recorder unreachable when the request names no time. */
 export const DEFAULT_FAILOVER_MS = 1000;
 
+const expireSchema = z.strictObject({ what: z.enum(['token', 'resource']) });
 const downSchema = z.strictObject({ ms: z.int().min(1).max(3_600_000) });
 const failoverSchema = z.strictObject({ ms: z.int().min(1).max(3_600_000).default(DEFAULT_FAILOVER_MS) });
 
@@ -55,6 +56,8 @@ export function taskView(store: Store, t: Task) {
     endReason: t.endReason,
     stuck: t.stuck,
     hasToken: t.hasToken,
+    tokenExpiresAt: t.tokenExpiresAt,
+    manageableUntil: t.expiresAt,
     subscriptions: t.subscriptions,
     layout: t.layout,
     effectiveLayout: effectiveLayout(t),
@@ -99,6 +102,16 @@ export function handleControl(deps: ControlDeps, method: string, path: string, q
     const task = store.findTask(decodeURIComponent(exit[1]));
     if (!task) return controlError(404, 'no task with this sid');
     store.end(task, 'killed');
+    return answer(200, { task: taskView(store, task) });
+  }
+
+  const expire = /^\/__emulator\/tasks\/([^/]+)\/expire$/.exec(path);
+  if (expire && method === 'POST') {
+    const task = store.findTask(decodeURIComponent(expire[1]));
+    if (!task) return controlError(404, 'no task with this sid');
+    const p = parseControl(expireSchema, body, 'expire request');
+    if (!p.ok) return p.result;
+    store.expire(task, p.value.what);
     return answer(200, { task: taskView(store, task) });
   }
 

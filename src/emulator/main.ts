@@ -20,6 +20,7 @@ const FLAGS: Record<string, FlagSpec<keyof EmulatorOptions>> = {
   '--max-concurrent': { key: 'maxConcurrent', kind: 'int', help: 'live tasks per App ID before acquire gets 406' },
   '--resource-ttl-ms': { key: 'resourceTtlMs', kind: 'posint', help: 'resourceId validity' },
   '--exiting-ms': { key: 'exitingMs', kind: 'int', help: 'status 6/7 window after stop/idle exit; a stop in it gets 400 code 49' },
+  '--hour-ms': { key: 'hourMs', kind: 'posint', help: 'length of one vendor hour (resourceExpiredHour, RTC token lifetime)' },
   '--invalid-app-ids': { key: 'invalidAppIds', kind: 'list', help: 'comma-separated App IDs answered 400 "appid is invalid"' },
   '--callback-url': { key: 'callbackUrl', kind: 'string', help: 'send NCS callbacks (signed) to this URL' },
   '--callback-secret': { key: 'callbackSecret', kind: 'string', help: 'NCS signing secret (prefer EMULATOR_CALLBACK_SECRET)' },

@@ -35,6 +35,7 @@ export interface EmulatorOptions {
   uploadDelayMs?: number; // recorder end → upload done (31/32, 11); default 1000
   backupEvery?: number; // every Nth finished upload ends "backuped" (32); default 0 (never)
   callbackTimeScale?: number; // multiplies the NCS answer deadline and resend intervals; default 1
+  hourMs?: number; // one vendor hour (resourceExpiredHour, RTC token lifetimes); default 3600000
 }
 
 export interface RunningEmulator {
@@ -64,6 +65,7 @@ export const DEFAULT_OPTIONS: Required<EmulatorOptions> = {
   uploadDelayMs: 1000,
   backupEvery: 0,
   callbackTimeScale: 1,
+  hourMs: 3_600_000,
 };
 
 /** Starts both listeners over one shared state. */
@@ -159,6 +161,7 @@ function checkOptions(o: Required<EmulatorOptions>): void {
   int('maxConcurrent', 0);
   int('resourceTtlMs', 1);
   int('exitingMs', 0);
+  int('hourMs', 1);
   if (!Array.isArray(o.invalidAppIds) || o.invalidAppIds.some((a) => typeof a !== 'string' || a === ''))
     throw new TypeError('emulator option invalidAppIds must be an array of non-empty strings');
   for (const name of ['host', 'customerId', 'customerSecret'] as const) {

@@ -2,13 +2,16 @@ import { randomBytes } from 'node:crypto';
 
 export type Mode = 'individual' | 'mix' | 'web';
 export const MODES: readonly Mode[] = ['individual', 'mix', 'web'];
-export type EndReason = 'stopped' | 'killed' | 'idle';
+/** token-expired: the recorder's RTC token expired and it was put out of the channel (code 109). */
+export type EndReason = 'stopped' | 'killed' | 'idle' | 'token-expired';
 
 export interface StateOptions {
   startDelayMs: number;
   resourceTtlMs: number;
   /** How long a stopped or idle-exited recorder stays "exiting" (status 6, then 7) before it is gone (8). */
   exitingMs: number;
+  /** Length of one vendor hour: resourceExpiredHour and token lifetimes are measured in these (tests shrink it). */
+  hourMs: number;
 }
 
 export interface Resource {
@@ -25,6 +28,8 @@ export interface Resource {
 /** What start's clientRequest decides about a task (already validated). */
 export interface TaskConfig {
   hasToken: boolean;
+  /** Epoch ms the RTC token expires, read from the token itself (null: no token, or not an AccessToken2). */
+  tokenExpiresAt: number | null;
   maxIdleTime: number;
   streamTypes: number;
   avFileType: string[];
@@ -43,6 +48,7 @@ export interface Task extends TaskConfig {
   sid: string;
   mode: Mode;
   startedAt: number;
+  /** resourceExpiredHour after the sid: past it query/update/stop answer 404 (the recorder runs on). */
   expiresAt: number;
   endedAt: number | null;
   endReason: EndReason | null;
@@ -136,8 +142,11 @@ export class Store {
     const sid = randomBytes(16).toString('hex');
     const channel = this.channel(res.appId, res.cname);
     const empty = mode !== 'web' && channel.empty;
+    // A token's remaining life is counted in vendor hours, so a scaled clock shortens it too.
+    const tokenExpiresAt = config.tokenExpiresAt === null ? null : now + Math.max(0, config.tokenExpiresAt - now) * (this.opts.hourMs / 3_600_000);
     const task: Task = {
       ...config,
+      tokenExpiresAt,
       appId: res.appId,
       cname: res.cname,
       uid: res.uid,
@@ -145,7 +154,7 @@ export class Store {
       sid,
       mode,
       startedAt: now,
-      expiresAt: now + res.resourceExpiredHour * 3_600_000,
+      expiresAt: now + res.resourceExpiredHour * this.opts.hourMs,
       endedAt: null,
       endReason: null,
       stuck,
@@ -202,14 +211,28 @@ export class Store {
     return uid;
   }
 
-  /** Applies idle exits and kicks whose time has come, stamping them with the time they happened. */
+  /** Applies idle exits, kicks and token expiries whose time has come, stamping them with the time they happened. */
   refresh(): void {
     const now = this.now();
     for (const task of this.liveByKey.values()) {
-      const idleAt = task.emptySince === null ? Infinity : task.emptySince + task.maxIdleTime * 1000;
-      const killAt = task.killAt ?? Infinity;
-      const at = Math.min(idleAt, killAt);
-      if (at <= now) this.end(task, killAt <= idleAt ? 'killed' : 'idle', at);
+      const ends: Array<[number, EndReason]> = [
+        [task.killAt ?? Infinity, 'killed'],
+        [task.emptySince === null ? Infinity : task.emptySince + task.maxIdleTime * 1000, 'idle'],
+        // No API renews a recorder's token: when it expires the recorder is out of the channel (spec §10).
+        [task.tokenExpiresAt ?? Infinity, 'token-expired'],
+      ];
+      const [at, reason] = ends.reduce((a, b) => (b[0] < a[0] ? b : a));
+      if (at <= now) this.end(task, reason, at);
+    }
+  }
+
+  /** Control API: the recorder's token, or its resource (resourceExpiredHour), expires now. */
+  expire(task: Task, what: 'token' | 'resource'): void {
+    const now = this.now();
+    if (what === 'resource') task.expiresAt = Math.min(task.expiresAt, now);
+    else if (task.endedAt === null) {
+      task.tokenExpiresAt = now;
+      this.refresh();
     }
   }
 

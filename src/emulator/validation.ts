@@ -1,5 +1,6 @@
 import { isObject } from './http';
 import type { Mode, TaskConfig } from './state';
+import { tokenExpiresAt } from './token';
 
 /** A vendor-style service error: HTTP status + body `{code, reason}` (optionally echoing the request's identifiers). */
 export class VendorError extends Error {
@@ -417,6 +418,7 @@ export function validateStart(mode: Mode, body: unknown): StartRequest {
     ...env,
     config: {
       hasToken: typeof token === 'string' && token !== '',
+      tokenExpiresAt: typeof token === 'string' ? tokenExpiresAt(token) : null,
       maxIdleTime: rec.maxIdleTime,
       streamTypes: rec.streamTypes,
       avFileType,

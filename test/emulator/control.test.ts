@@ -78,6 +78,8 @@ test('tasks view, stats and request log', async () => {
       endReason: null,
       stuck: false,
       hasToken: true,
+      tokenExpiresAt: null,
+      manageableUntil: expect.any(Number),
       subscriptions: null,
       layout: null,
       effectiveLayout: { mixedVideoLayout: 0 },

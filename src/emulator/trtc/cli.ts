@@ -13,7 +13,7 @@ const FLAGS: Record<string, FlagSpec<keyof TrtcEmulatorOptions>> = {
   '--qps': { key: 'qps', kind: 'posint', help: 'requests per second per account before RequestLimitExceeded' },
   '--max-concurrent': { key: 'maxConcurrent', kind: 'int', help: 'live tasks per account before FailedOperation.RestrictedConcurrency' },
   '--exiting-ms': { key: 'exitingMs', kind: 'int', help: 'how long an ended task answers Describe with Status "Exited"' },
-  '--hour-ms': { key: 'hourMs', kind: 'posint', help: 'length of one ResourceExpiredHour hour' },
+  '--hour-ms': { key: 'hourMs', kind: 'posint', help: 'length of one vendor hour (ResourceExpiredHour, UserSig lifetime)' },
   '--invalid-sdk-app-ids': { key: 'invalidSdkAppIds', kind: 'list', help: 'comma-separated SdkAppIds answered InvalidParameter.SdkAppId' },
   '--callback-url': { key: 'callbackUrl', kind: 'string', help: 'send recording callbacks (signed) to this URL' },
   '--callback-secret': { key: 'callbackSecret', kind: 'string', help: 'callback key for the Sign header (prefer TRTC_EMULATOR_CALLBACK_KEY)' },

@@ -48,6 +48,7 @@ const roomSchema = z.strictObject({
   silentAnchors: userList.optional(),
 });
 const exitSchema = z.strictObject({ leaveCode: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(100)]).optional() });
+const expireSchema = z.strictObject({ what: z.enum(['userSig', 'resource']) });
 const downSchema = z.strictObject({ ms: z.int().min(1).max(3_600_000) });
 
 export type TrtcTaskView = ReturnType<typeof trtcTaskView>;
@@ -113,6 +114,16 @@ export function handleTrtcControl(deps: TrtcControlDeps, method: string, path: s
     store.refresh();
     if (task.endedAt !== null) return controlError(409, 'task has already ended', 'taskId');
     store.end(task, 'kicked', store.now(), p.value.leaveCode ?? 3);
+    return answer(200, { task: trtcTaskView(store, task) });
+  }
+
+  const expire = /^\/__emulator\/tasks\/([^/]+)\/expire$/.exec(path);
+  if (expire && method === 'POST') {
+    const task = taskFrom(store, expire[1]);
+    if (!task) return controlError(404, 'no task with this taskId', 'taskId');
+    const p = parseControl(expireSchema, body, 'expire request');
+    if (!p.ok) return p.result;
+    store.expire(task, p.value.what);
     return answer(200, { task: trtcTaskView(store, task) });
   }
 

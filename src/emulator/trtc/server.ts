@@ -26,7 +26,7 @@ export interface TrtcEmulatorOptions {
   qps?: number; // per account (SecretId), all four actions together; default 20
   maxConcurrent?: number; // live tasks per account; default 100
   exitingMs?: number; // an ended task answers Describe with Status "Exited" this long; default 3000
-  hourMs?: number; // one ResourceExpiredHour hour; default 3600000
+  hourMs?: number; // one vendor hour (ResourceExpiredHour, UserSig lifetime); default 3600000
   invalidSdkAppIds?: string[]; // answered InvalidParameter.SdkAppId; default []
   sdkSecretKeys?: Record<string, string>; // SdkAppId → SDK secret key: such apps get their UserSig verified; default {}
   callbackUrl?: string; // recording callbacks go here; default '' (off)

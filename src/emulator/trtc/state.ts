@@ -18,7 +18,7 @@ export interface StateOptions {
   startDelayMs: number;
   /** How long an ended task still answers Describe with Status "Exited" before it is gone. */
   exitingMs: number;
-  /** Length of one ResourceExpiredHour hour (tests shrink it). */
+  /** Length of one vendor hour: ResourceExpiredHour and UserSig lifetimes are measured in these (tests shrink it). */
   hourMs: number;
 }
 
@@ -184,7 +184,8 @@ export class TrtcStore {
       roomId: req.roomId,
       roomIdType: req.roomIdType,
       userId: req.userId,
-      userSigExpiresAt,
+      // A UserSig's remaining life is counted in vendor hours, so a scaled clock shortens it too.
+      userSigExpiresAt: userSigExpiresAt === null ? null : now + Math.max(0, userSigExpiresAt - now) * (this.opts.hourMs / 3_600_000),
       recordMode: req.recordMode,
       streamType: req.streamType,
       avMerge: req.avMerge,
@@ -225,6 +226,16 @@ export class TrtcStore {
       if (idleAt <= now) this.end(t, 'idle', idleAt);
       else this.collectFiles(t, now);
     }
+  }
+
+  /**
+   * Control API: the robot's UserSig, or its task's ResourceExpiredHour, expires now. A robot in the
+   * room stays (the UserSig is checked on entering, spec §6 best practice 4); only a re-pull fails.
+   */
+  expire(task: Task, what: 'userSig' | 'resource'): void {
+    const now = this.now();
+    if (what === 'resource') task.controlExpiresAt = Math.min(task.controlExpiresAt, now);
+    else task.userSigExpiresAt = Math.min(task.userSigExpiresAt ?? now, now);
   }
 
   /** A high-availability re-pull: the robot rejoins with the same UserSig, and new files get the `ha<N>_` prefix. */
