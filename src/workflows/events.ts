@@ -59,7 +59,7 @@ function isOldProcess(seg: Segment, ev: RecorderEvent): boolean {
 }
 
 /**
- * What the lane's describe may take as given from the events: a death event confirms a 404 at once
+ * What the lane's describe may take as given from the events (and the recorder's known end of life): a death event confirms a 404 at once
  * (no ladder of confirmations); a failover in progress makes a 404 the vendor's recovery.
  */
 export interface EventEvidence {
@@ -69,8 +69,10 @@ export interface EventEvidence {
   failoverUntil?: number;
 }
 
-export function evidenceFor(seg: Segment, failoverGraceMs: number): EventEvidence {
+export function evidenceFor(seg: Segment, failoverGraceMs: number, now: number): EventEvidence {
   const out: EventEvidence = {};
+  // Past its credential's expiry the vendor has put the recorder out (Agora code 109): a 404 then needs no ladder.
+  if (seg.credentialExpiresAt && now >= Date.parse(seg.credentialExpiresAt)) out.ended = `credential expiry at ${seg.credentialExpiresAt}`;
   const lastFailover = seg.failovers?.at(-1);
   if (lastFailover) out.failoverUntil = Date.parse(lastFailover.at) + failoverGraceMs;
   const e = seg.evidence;

@@ -344,7 +344,7 @@ export class Lane {
         if (o.kind === 'recording' || o.kind === 'idle') seg.lastAliveAt = iso(now());
         return o;
       },
-      (o, counts) => decideDescribe(o as Parameters<typeof decideDescribe>[0], counts, this.r.t, now(), deadline, evidenceFor(seg, this.r.t.failoverGraceMs)),
+      (o, counts) => decideDescribe(o as Parameters<typeof decideDescribe>[0], counts, this.r.t, now(), deadline, evidenceFor(seg, this.r.t.failoverGraceMs, now())),
       // A vendor event during a confirmation wait (an exit after a fatal error) asks again at once.
       async (ms, why) => {
         await this.r.waits.waitUntil(now() + ms, why, this.woken);
