@@ -12,6 +12,8 @@ const BENCHES: Record<string, () => Promise<{ run(argv: string[]): Promise<void>
   scale: () => import('./scale'),
   'history-cost': () => import('./history-cost'),
   'long-session': () => import('./long-session'),
+  'start-burst': () => import('./start-burst'),
+  'cache-cost': () => import('./cache-cost'),
 };
 
 async function main(): Promise<void> {

@@ -17,6 +17,7 @@
 import { parseFlags, usageError } from '../src/command-line';
 import type { LogEntry } from '../src/emulator/stats';
 import { RequestLog } from './lib/emulator-process';
+import { pollLateness, queriesBySid, ramp } from './lib/ramp';
 import { ProcSampler } from './lib/proc';
 import { appIdFor, startRig } from './lib/rig';
 import { finish, loadavg, progress, table, type Row } from './lib/results';
@@ -75,40 +76,8 @@ export async function run(argv: string[]): Promise<void> {
 
   // ---------------------------------------------------------------- ramp
   const tag = Date.now().toString(36);
-  const launched = new Map<string, number>(); // cname → t0
-  const started = apps.map(() => 0);
-  const credit = apps.map(() => 0);
-  const inflight: Promise<void>[] = [];
-  const errors: string[] = [];
-  const rate = (k: number) => Math.min(rampMax, Math.max(0.1, (budget * utilization - started[k] / (intervalMs / 1000)) / 3));
   progress(`ramping to ${n} recordings on ${appCount} App ID(s) at ${intervalMs / 1000} s cadence; budget ${budget}/s per App ID`);
-  let last = Date.now();
-  let lastReport = Date.now();
-  while (started.some((s) => s < perApp) && started.reduce((a, b) => a + b, 0) < n) {
-    await sleep(100);
-    const now = Date.now();
-    const dt = (now - last) / 1000;
-    last = now;
-    apps.forEach((appId, k) => {
-      credit[k] += rate(k) * dt;
-      while (credit[k] >= 1 && started[k] < perApp) {
-        credit[k] -= 1;
-        const cname = `sc${k}_${tag}_${started[k]++}`;
-        launched.set(cname, Date.now());
-        inflight.push(
-          rig.client.startRecording({ recordingId: cname, appId, channel: cname, mode: 'mix', timings: { monitorIntervalMs: intervalMs } }).then(
-            () => undefined,
-            (err: Error) => void errors.push(`${cname}: ${err.message}`),
-          ),
-        );
-      }
-    });
-    if (now - lastReport > 30_000) {
-      lastReport = now;
-      progress(`started ${started.reduce((a, b) => a + b, 0)}/${n} (${apps.map((_, k) => rate(k).toFixed(2)).join(', ')} starts/s), load ${loadavg().join(' ')}`);
-    }
-  }
-  await Promise.all(inflight);
+  const { launched, errors } = await ramp(rig, { apps, perApp, total: n, intervalMs, budget, utilization, maxPerSecond: rampMax, prefix: `sc_${tag}_` });
   const rampEnd = Date.now() + 10_000; // the last recordings' confirming queries
   progress(`ramp done in ${Math.round((Date.now() - runStart) / 1000)} s (${errors.length} start errors); holding ${steadyMs / 60_000} min`);
 
@@ -127,19 +96,9 @@ export async function run(argv: string[]): Promise<void> {
 
   // ---------------------------------------------------------------- figures
   const log: LogEntry[] = reqLog.entries;
-  const queriesBySid = new Map<string, number[]>();
-  for (const e of log) if (e.op === 'query' && e.sid) (queriesBySid.get(e.sid) ?? queriesBySid.set(e.sid, []).get(e.sid)!).push(e.at);
-  const lateAll: number[] = [];
-  const lateSteady: number[] = [];
-  for (const times of queriesBySid.values()) {
-    times.sort((a, b) => a - b);
-    for (let i = 1; i < times.length; i++) {
-      const gap = times[i] - times[i - 1];
-      if (gap < intervalMs / 2) continue; // confirmation or retry, not a monitor poll
-      lateAll.push(gap - intervalMs);
-      if (times[i] >= rampEnd && times[i] <= steadyEnd) lateSteady.push(gap - intervalMs);
-    }
-  }
+  const bySid = queriesBySid(log);
+  const lateAll = pollLateness(bySid, intervalMs);
+  const lateSteady = pollLateness(bySid, intervalMs, (at) => at >= rampEnd && at <= steadyEnd);
   const firstQuery = new Map<string, number>();
   for (const e of log) if (e.op === 'query' && e.cname && !firstQuery.has(e.cname)) firstQuery.set(e.cname, e.at);
   const startLat: number[] = [];

@@ -1,6 +1,7 @@
 /**
  * What every recorder activity gets, whatever its provider, written once: log lines that name
- * the recording, and the vendor-call metrics (count by outcome and HTTP status, 429s, latency).
+ * the recording, and the vendor-call metrics (count by outcome and HTTP status, 429s, latency,
+ * time waited for the account's budget).
  */
 import type { Context } from '@temporalio/activity';
 import type { MetricMeter } from '@temporalio/common';
@@ -23,6 +24,7 @@ export function recorderActivityInterceptors(provider: string, account: string, 
   const requests = meter.createCounter('vendor_requests', 'requests', 'Vendor REST calls by provider, op, outcome and HTTP status');
   const rateLimited = meter.createCounter('vendor_rate_limited', 'requests', 'Vendor answers "rate limited" (QPS over budget)');
   const latency = meter.createHistogram('vendor_request_latency', 'float', 's', 'Vendor call latency, failover attempts and QPS pacing included');
+  const queueWait = meter.createHistogram('vendor_queue_wait', 'float', 's', "Time a vendor call waited for the account's request budget, by priority key (1 goes first)");
   return (ctx: Context) => ({
     inbound: {
       async execute(input, next) {
@@ -32,6 +34,8 @@ export function recorderActivityInterceptors(provider: string, account: string, 
         // Every line logged during this call, the HTTP client's included, names the recording.
         return logContext.run(fields, async () => {
           const started = Date.now();
+          // Lateness of a monitoring poll (priority 4) under a burst of starts shows here.
+          queueWait.record(Math.max(0, started - ctx.info.currentAttemptScheduledTimestampMs) / 1000, { provider, account, op, priority: String(ctx.info.priority?.priorityKey || 3) });
           let outcome: { kind: string; detail?: VendorDetail; error?: string } | undefined;
           try {
             outcome = (await next(input)) as typeof outcome;

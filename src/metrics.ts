@@ -14,6 +14,7 @@ import { RecordingPhase } from './contract/search-attributes';
 /** Seconds; the defaults stop at 10 s, and a confirmation may take 90 s, a restart gap minutes. */
 const BUCKETS: Record<string, number[]> = {
   vendor_request_latency: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  vendor_queue_wait: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
   recording_confirm_latency: [1, 2, 5, 10, 15, 30, 45, 60, 90, 120],
   recording_restart_gap: [1, 5, 10, 30, 60, 90, 120, 150, 180, 300, 600],
   recording_coverage_gap: [0, 1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],

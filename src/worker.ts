@@ -10,6 +10,7 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type NativeConnectionOptions, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { recorderActivityInterceptors } from './activity-interceptors';
+import { startCapacityGauges, type AccountQueue } from './capacity';
 import { configSecrets, configuredProviders, loadWorkerConfig, type WorkerConfig } from './config';
 import { activityTaskQueue } from './contract/recorder';
 import { createLogger } from './logger';
@@ -22,6 +23,8 @@ import { connectClient, explainConnectErrorProbed, resolveConnection, resolveWor
 
 export interface RecordingWorkers {
   workers: Worker[];
+  /** Every account's activity queue this worker serves, with its request budget. */
+  queues: AccountQueue[];
   /** Resolves when every worker has shut down. */
   run(): Promise<void>;
   shutdown(): void;
@@ -65,7 +68,7 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
   ];
   const opened: OpenedProvider[] = [];
   const served: Record<string, string[]> = {};
-  const activityQueues: string[] = [];
+  const queues: AccountQueue[] = [];
   for (const provider of configuredProviders(config)) {
     const section = config[provider]!;
     const pw = providerWorkers[provider] as ProviderWorker<typeof section>;
@@ -74,7 +77,7 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
     served[provider] = pw.accounts(section);
     for (const account of served[provider]) {
       exportRequestBudget(Runtime.instance().metricMeter, provider, account, pw.maxRequestsPerSecond(section));
-      activityQueues.push(`${activityTaskQueue(provider, account)} (${pw.maxRequestsPerSecond(section)}/s)`);
+      queues.push({ provider, account, taskQueue: activityTaskQueue(provider, account), budget: pw.maxRequestsPerSecond(section) });
       workers.push(
         await Worker.create({
           ...common,
@@ -88,10 +91,11 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
   }
   logger.info(
     { taskQueue: config.temporal.taskQueue, accounts: served },
-    `serving recording workflows on ${config.temporal.taskQueue}; vendor activities on ${activityQueues.join(', ') || 'no queue'}`,
+    `serving recording workflows on ${config.temporal.taskQueue}; vendor activities on ${queues.map((q) => `${q.taskQueue} (${q.budget}/s)`).join(', ') || 'no queue'}`,
   );
   return {
     workers,
+    queues,
     run: async () => {
       try {
         await Promise.all(workers.map((w) => w.run()));
@@ -139,18 +143,18 @@ async function main(): Promise<void> {
   }
   const running = rw.run();
   const health = config.healthPort !== undefined ? await serveHealth(config.healthPort, () => !draining && rw.workers.every((w) => w.getState() === 'RUNNING')) : undefined;
-  // recordings{phase} needs a visibility client; only a worker that exports metrics opens one.
+  // recordings{phase} and the queue figures need a client; only a worker that exports metrics opens one.
   const visibility =
     config.metricsPort !== undefined
       ? new Client({ connection: await connectClient(settings), namespace: settings.namespace })
       : undefined;
-  const stopGauge = visibility ? startPhaseGauge(visibility, Runtime.instance().metricMeter, logger) : undefined;
+  const stopGauges = visibility ? [startPhaseGauge(visibility, Runtime.instance().metricMeter, logger), startCapacityGauges(visibility, Runtime.instance().metricMeter, rw.queues, logger)] : [];
   logger.info({ pid: process.pid, metricsPort: config.metricsPort, healthPort: config.healthPort }, 'recording workers running');
   try {
     await running;
   } finally {
     health?.close();
-    stopGauge?.();
+    stopGauges.forEach((stop) => stop());
     await visibility?.connection.close();
     await connection.close();
   }

@@ -37,11 +37,14 @@ export const dataDir = path.join(repoRoot, '.data');
 /**
  * One partition per task queue: the server's per-queue activity rate limit is then enforced in
  * one place, so the vendor QPS budget holds exactly (with partitions each has its own slice and
- * bursts add up). Production servers set the same in their dynamic config (see README).
+ * bursts add up). The new matcher honours task priority, so starts go ahead of monitoring polls
+ * in that budget (src/workflows/priorities.ts). Production servers set the same in their dynamic
+ * config (config/temporal-dynamicconfig.yaml; a test keeps the two equal).
  */
 export const recordingDynamicConfig = {
   'matching.numTaskqueueReadPartitions': 1,
   'matching.numTaskqueueWritePartitions': 1,
+  'matching.useNewMatcher': true,
 };
 
 /**

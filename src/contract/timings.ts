@@ -27,6 +27,12 @@ const timingsShape = {
   confirmTimeoutMs: ms,
   /** Monitoring cadence (every 2 minutes in both vendors' guides). */
   monitorIntervalMs: ms.min(1),
+  /**
+   * A routine monitoring poll waits at most this long behind its account's request budget (starts,
+   * stops and updates go first), then goes ahead of everything. Unset, it is 30 s, shortened so the
+   * interval plus the wait stays below maxIdleTime; set, that sum must stay below it.
+   */
+  monitorQueueWaitMs: ms.min(1_000),
   /** A not-found is confirmed by queries after 5, 10 and 15 s before the recorder is declared gone. */
   notFoundConfirmDelaysMs: delays,
   /** An ambiguous describe: retry after 5, 10, 15, 30 s, then keep monitoring as degraded. */
@@ -44,7 +50,11 @@ const timingsShape = {
   continueAsNewAfterEvents: z.number().int().min(100).max(50_000),
   /** One vendor call (failover and pacing included); past this the activity is retried (e.g. its worker died mid-call). */
   activityTimeoutMs: ms.min(1_000),
-  /** Nobody polling the account's queue this long means no worker is configured for it: fail loudly. */
+  /**
+   * A start, stop or update not picked up from the account's queue this long is treated as
+   * unanswered and retried (no worker serves the account, or a burst far beyond its budget:
+   * 10 min holds 5,400 requests at 9/s).
+   */
   activityScheduleTimeoutMs: ms.min(1_000),
   /** After a failover event (Agora 12, TRTC 306) a 404 is the vendor's own recovery for this long, not a death (Agora: up to 90 s). */
   failoverGraceMs: ms,
@@ -75,6 +85,7 @@ export const commonTimings: Timings = {
   confirmPollDelaysMs: [10_000, 15_000, 15_000, 15_000, 15_000, 15_000],
   confirmTimeoutMs: 90_000,
   monitorIntervalMs: 120_000,
+  monitorQueueWaitMs: 30_000,
   notFoundConfirmDelaysMs: [5_000, 10_000, 15_000],
   serverErrorRetryDelaysMs: [5_000, 10_000, 15_000, 30_000],
   rateLimitDelaysMs: [1_000, 3_000, 6_000],
@@ -84,7 +95,7 @@ export const commonTimings: Timings = {
   maxConsecutiveFailedAttempts: 20,
   continueAsNewAfterEvents: 5_000,
   activityTimeoutMs: 60_000,
-  activityScheduleTimeoutMs: 120_000,
+  activityScheduleTimeoutMs: 600_000,
   failoverGraceMs: 90_000,
   handoverLeadMs: 600_000,
   maxRecorderLifetimeMs: 0,
@@ -101,6 +112,8 @@ export function resolveTimings(defaults: Timings, overrides: TimingOverrides | u
     if (value >= idleMs) problems.push(`${what} (${value}) must be below ${idleField} (${idleMs} ms)`);
   };
   below('timings.monitorIntervalMs', t.monitorIntervalMs);
+  if (overrides?.monitorQueueWaitMs === undefined) t.monitorQueueWaitMs = Math.max(1_000, Math.min(t.monitorQueueWaitMs, idleMs - t.monitorIntervalMs - 1_000));
+  else below('timings.monitorIntervalMs + timings.monitorQueueWaitMs', t.monitorIntervalMs + t.monitorQueueWaitMs);
   below('timings.firstQueryDelayMs', t.firstQueryDelayMs);
   for (const key of ['confirmPollDelaysMs', 'notFoundConfirmDelaysMs', 'serverErrorRetryDelaysMs'] as const) {
     t[key].forEach((d, i) => below(`timings.${key}[${i}]`, d));

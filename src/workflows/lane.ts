@@ -11,6 +11,7 @@ import { evidenceFor } from './events';
 import { identityFor } from './identities';
 import { countHandover, countRestart, recordConfirmLatency, recordRestartGap, type RestartReason } from './metrics';
 import { Counts, retrying } from './retry';
+import type { Urgency } from './priorities';
 import { endSegment, isLive, iso, refOf } from './segments';
 import type { Recording } from './recording';
 import type { Vendor } from './vendor';
@@ -310,8 +311,10 @@ export class Lane {
       if (!(await this.r.waits.waitUntil(handoverAt, 'handover: successor due', this.interrupts))) return;
     } else await this.r.waits.waitUntil(due, 'monitor: next query', this.interrupts);
     if (this.r.stopRequested || (this.slot.wake === undefined && this.r.continueAsNewDue())) return;
+    // A poll a vendor event asked for is urgent; a timed one may wait behind starts (./priorities).
+    const routine = this.slot.wake === undefined;
     this.takeWake();
-    const p = await this.probe(seg);
+    const p = await this.probe(seg, undefined, routine);
     if ('interrupted' in p) return;
     this.slot.nextPollAt = iso(now() + t.monitorIntervalMs);
     if ('alive' in p) return this.setPhase(p.idle ? 'idle' : 'recording');
@@ -333,10 +336,13 @@ export class Lane {
    * One describe, with the follow-ups the guide asks for: a not-found is confirmed by further
    * queries; ambiguous answers are retried; rate limits wait without counting.
    */
-  private probe(seg: Segment, deadline?: number): Promise<Probe | { interrupted: true }> {
+  private probe(seg: Segment, deadline?: number, routine = false): Promise<Probe | { interrupted: true }> {
+    // Only the first query of a routine poll is routine: its follow-ups chase a doubtful answer.
+    let urgency: Urgency = routine ? 'routine' : 'finish';
     return retrying<Awaited<ReturnType<Vendor['call']>>, Probe | { interrupted: true }>(
       async () => {
-        const o = await this.r.vendor.call('describeRecorder', `query ${this.r.terms.recorderId} ${seg.recorderId}`, refOf(this.r.state, seg));
+        const o = await this.r.vendor.call('describeRecorder', `query ${this.r.terms.recorderId} ${seg.recorderId}`, refOf(this.r.state, seg), urgency);
+        urgency = 'finish';
         if ('files' in o) {
           this.r.state.lastStatus = o.status;
           if (o.files.length) seg.files = o.files;

@@ -36,3 +36,8 @@ export function countUploadSettled(state: string): void {
 export function countHandover(outcome: 'completed' | 'failed'): void {
   metricMeter.createCounter('recording_handovers', 'handovers', 'Planned handovers to a successor recorder, by outcome').add(1, { outcome });
 }
+
+/** A routine poll that waited monitorQueueWaitMs behind its account's budget and went ahead of everything else. */
+export function countPollPromoted(): void {
+  metricMeter.createCounter('recording_polls_promoted', 'polls', "Routine monitoring polls reissued first after waiting monitorQueueWaitMs in the account's queue").add(1);
+}

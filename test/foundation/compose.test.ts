@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { recordingSearchAttributes, searchAttributeTypeNames } from '../../src/contract/search-attributes';
 import { parseCallbacksConfig } from '../../src/services/callbacks/config';
+import { recordingDynamicConfig } from '../../scripts/lib/dev-server';
 
 /** No Docker engine runs here, so docker-compose.yml is checked for consistency instead. */
 const root = path.resolve(__dirname, '../..');
@@ -65,11 +66,10 @@ describe('docker-compose.yml', () => {
     expect(registered.sort()).toEqual(expected.sort());
   });
 
-  it('gives the per-App-ID activity queues one partition, so the QPS budget is exact', () => {
-    const dc = parse(fs.readFileSync(path.join(root, 'config/temporal-dynamicconfig.yaml'), 'utf8')) as Record<string, Array<{ value: number }>>;
-    for (const key of ['matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions']) {
-      expect(dc[key]).toEqual([{ value: 1 }]);
-    }
+  it('gives the per-App-ID activity queues one partition and the priority-aware matcher, as the dev server does', () => {
+    const dc = parse(fs.readFileSync(path.join(root, 'config/temporal-dynamicconfig.yaml'), 'utf8')) as Record<string, Array<{ value: unknown }>>;
+    expect(Object.keys(recordingDynamicConfig).sort()).toEqual(Object.keys(dc).sort());
+    for (const [key, value] of Object.entries(recordingDynamicConfig)) expect(dc[key]).toEqual([{ value }]);
     expect(services.temporal.environment.DYNAMIC_CONFIG_FILE_PATH).toBe('config/dynamicconfig/recording.yaml');
   });
 

@@ -107,7 +107,24 @@ describe('worker process: metrics, logs and what the Web UI shows', () => {
     expect(gap).toBeLessThan(30);
     // Temporal's own runtime metrics come out of the same endpoint.
     expect(m).toMatch(/^temporal_workflow_task_execution_latency/m);
+    // The time each call waited for the account's budget, by priority (src/workflows/priorities.ts).
+    expect(value(m, 'vendor_queue_wait_count', { ...app, op: 'prepare', priority: '3' })).toBe(2);
+    expect(value(m, 'vendor_queue_wait_count', { ...app, op: 'start', priority: '2' })).toBe(2);
+    expect(value(m, 'vendor_queue_wait_count', { ...app, op: 'stop', priority: '1' })).toBe(1);
+    expect(value(m, 'vendor_queue_wait_count', { ...app, op: 'describe', priority: '4' })).toBeGreaterThanOrEqual(1);
   });
+
+  it("exports the account queue's backlog, dispatch rate and budget left, read from the server", async () => {
+    const app = { provider: 'agora', account: APP_ID };
+    const m = await waitFor(async () => { const t = await scrape(); return t.includes('vendor_request_budget_left{') && t; }, { timeoutMs: 40_000, intervalMs: 1_000, what: 'vendor_request_budget_left' });
+    expect(value(m, 'vendor_request_budget_left', app)).toBeGreaterThan(0);
+    expect(value(m, 'vendor_request_budget_left', app)).toBeLessThanOrEqual(value(m, 'vendor_request_budget', app));
+    expect(value(m, 'vendor_queue_dispatch_rate', app)).toBeGreaterThanOrEqual(0);
+    expect(value(m, 'vendor_queue_backlog_age', app)).toBeGreaterThanOrEqual(0);
+    expect(m).toMatch(new RegExp(`^vendor_queue_backlog\\{[^}]*account="${APP_ID}"`, 'm'));
+    // The workflow cache, from Temporal's own metrics: what the sizing rule is read from.
+    expect(m).toMatch(/^temporal_sticky_cache_size/m);
+  }, 60_000);
 
   it('names every activity and timer in the history so the Web UI event list reads well', async () => {
     const { client: temporal } = await connectClient();
@@ -119,6 +136,16 @@ describe('worker process: metrics, logs and what the Web UI shows', () => {
     expect(activities.length).toBeGreaterThan(5);
     expect(activities.every((s) => typeof s === 'string' && s.length > 0)).toBe(true);
     expect(activities).toEqual(expect.arrayContaining([expect.stringMatching(/^acquire a resource for uid \d+$/), expect.stringMatching(/^start recorder #1 on uid \d+$/), expect.stringMatching(/^stop sid \w+$/)]));
+    // Later steps of a start go first, routine polls last (src/workflows/priorities.ts).
+    const priorities = new Map<string, Set<number>>();
+    for (const e of history.events!) {
+      const a = e.activityTaskScheduledEventAttributes;
+      if (a) (priorities.get(a.activityType!.name!) ?? priorities.set(a.activityType!.name!, new Set()).get(a.activityType!.name!)!).add(a.priority?.priorityKey ?? 0);
+    }
+    expect(priorities.get('prepareRecorder')).toEqual(new Set([3]));
+    expect(priorities.get('startRecorder')).toEqual(new Set([2]));
+    expect(priorities.get('stopRecorder')).toEqual(new Set([1]));
+    expect(priorities.get('describeRecorder')).toEqual(new Set([1, 4]));
     expect(timers.every((s) => typeof s === 'string' && s.length > 0)).toBe(true);
     expect(timers).toEqual(expect.arrayContaining(['monitor: next query', 'confirm: next query', expect.stringMatching(/^confirming 404/)]));
     await temporal.connection.close();
