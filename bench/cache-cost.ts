@@ -2,7 +2,7 @@
  * cache-cost: what one cached recording costs a worker, and of what. Starts recordings in steps
  * (default 100, then 1,000) against a fast emulator, lets them settle into monitoring (the
  * interval is long, so every recording sits in the worker's cache waiting on its timer), and at
- * each step reads the worker's RSS and takes a V8 heap snapshot (node --heapsnapshot-signal).
+ * each step reads the worker's RSS and takes a V8 heap snapshot (node --heapsnapshot-signal; SIGWINCH, since Temporal's runtime shuts the worker down on SIGUSR2).
  * The snapshots are summed by object kind (constructor name, closures, strings, code...); the
  * difference between two steps divided by the recordings between them is the per-recording
  * breakdown (docs/benchmarks.md, "cache-cost").
@@ -19,6 +19,8 @@ import { sleep } from './lib/stats';
 interface Step {
   n: number;
   rssMiB: number;
+  /** After the snapshot's full GC. */
+  rssAfterGcMiB: number;
   heapMiB: number;
   byKind: Map<string, { size: number; count: number }>;
 }
@@ -30,6 +32,7 @@ export async function run(argv: string[]): Promise<void> {
       steps: { type: 'string', default: '100,1000' },
       top: { type: 'string', default: '15' },
       'keep-snapshots': { type: 'boolean', default: false },
+      'worker-heap-mib': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   );
@@ -48,14 +51,19 @@ export async function run(argv: string[]): Promise<void> {
     emulatorQps: 1000,
     workerQps: 100,
     maxConcurrent: steps.at(-1)! + 50,
-    workerEnv: { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapDir}` },
+    workerEnv: {
+      NODE_OPTIONS: `--heapsnapshot-signal=SIGWINCH --diagnostic-dir=${snapDir}${f['worker-heap-mib'] ? ` --max-old-space-size=${Number(f['worker-heap-mib'])}` : ''}`,
+      // Every recording stays cached whatever the heap limit (the SDK's default cache shrinks with the heap).
+      MAX_CACHED_WORKFLOWS: String(steps.at(-1)! * 2),
+    },
   });
   const tag = Date.now().toString(36);
   const measured: Step[] = [];
   let started = 0;
   for (const n of steps) {
     progress(`starting recordings ${started + 1}…${n}`);
-    await ramp(rig, { apps: [app], perApp: n - started, total: n - started, intervalMs, budget: 100, utilization: 1, maxPerSecond: 25, prefix: `cc_${tag}_${started}_` });
+    const r = await ramp(rig, { apps: [app], perApp: n - started, total: n - started, intervalMs, budget: 100, utilization: 1, maxPerSecond: 25, prefix: `cc_${tag}_${started}_`, request: { recordingConfig: { maxIdleTime: 3_600 } } });
+    if (r.errors.length) throw new Error(`${r.errors.length} starts failed, e.g. ${r.errors[0]}`);
     started = n;
     await untilLive(rig, app, n);
     // Confirmations done, every recording parked on its monitor timer; let GC settle.
@@ -75,25 +83,26 @@ export async function run(argv: string[]): Promise<void> {
   });
   kinds.sort((x, y) => y.kibPerRecording - x.kibPerRecording);
   const figures = {
-    steps: measured.map((m) => ({ n: m.n, rssMiB: m.rssMiB, heapMiB: m.heapMiB })),
+    steps: measured.map((m) => ({ n: m.n, rssMiB: m.rssMiB, rssAfterGcMiB: m.rssAfterGcMiB, heapMiB: m.heapMiB })),
     rssKiBPerRecording: per(b.rssMiB - a.rssMiB),
+    rssAfterGcKiBPerRecording: per(b.rssAfterGcMiB - a.rssAfterGcMiB),
     heapKiBPerRecording: per(b.heapMiB - a.heapMiB),
-    outsideHeapKiBPerRecording: per(b.rssMiB - a.rssMiB - (b.heapMiB - a.heapMiB)),
+    outsideHeapKiBPerRecording: per(b.rssAfterGcMiB - a.rssAfterGcMiB - (b.heapMiB - a.heapMiB)),
     topKinds: kinds.slice(0, top),
   };
   finish(
     {
       bench: 'cache-cost',
-      args: { steps, intervalMs },
+      args: { steps, intervalMs, workerHeapMiB: f['worker-heap-mib'] ?? null },
       figures,
       targets: {},
       loadavgStart: loadStart,
       startedAt,
     },
     [
-      table('worker with N recordings cached', ['N', 'RSS MiB', 'V8 heap (snapshot) MiB'], measured.map((m) => [m.n, m.rssMiB, m.heapMiB])),
+      table('worker with N recordings cached', ['N', 'RSS MiB', 'RSS after full GC MiB', 'V8 live heap (snapshot) MiB'], measured.map((m) => [m.n, m.rssMiB, m.rssAfterGcMiB, m.heapMiB])),
       table(`per recording (${a.n} → ${b.n}): heap by kind, KiB`, ['kind', 'KiB / recording', 'objects / recording'], kinds.slice(0, top).map((k): Row => [k.kind, k.kibPerRecording, k.objectsPerRecording])),
-      `per recording: RSS ${figures.rssKiBPerRecording} KiB, of which V8 heap ${figures.heapKiBPerRecording} KiB and outside the heap (SDK core, native) ${figures.outsideHeapKiBPerRecording} KiB`,
+      `per recording: RSS ${figures.rssKiBPerRecording} KiB (${figures.rssAfterGcKiBPerRecording} KiB after a full GC), of which live V8 heap ${figures.heapKiBPerRecording} KiB`,
     ],
     f.json!,
   );
@@ -114,7 +123,7 @@ async function snapshot(rig: Rig, n: number, dir: string, keep: boolean): Promis
   const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
   const target = pids.sort((x, y) => rssOf(y) - rssOf(x))[0];
   const before = new Set(fs.readdirSync(dir));
-  process.kill(target, 'SIGUSR2');
+  process.kill(target, 'SIGWINCH');
   let file: string | undefined;
   for (let size = -1; ; ) {
     await sleep(2_000);
@@ -125,10 +134,12 @@ async function snapshot(rig: Rig, n: number, dir: string, keep: boolean): Promis
     size = now;
   }
   const full = path.join(dir, file);
+  await sleep(5_000);
+  const rssAfterGcMiB = Math.round(sampleTree(rig.worker.pid).rssMiB);
   const summary = summarizeSnapshot(JSON.parse(fs.readFileSync(full, 'utf8')) as HeapSnapshot);
   if (!keep) fs.rmSync(full);
   else fs.renameSync(full, path.join(dir, `worker-${n}.heapsnapshot`));
-  return { n, rssMiB, ...summary };
+  return { n, rssMiB, rssAfterGcMiB, ...summary };
 }
 
 interface HeapSnapshot {

@@ -73,6 +73,8 @@ interface RunFigures {
   maxRequestGapSeconds: number;
   workflowTaskTimeouts: number;
   lane0UncoveredSeconds?: number;
+  tokenDeaths: unknown[];
+  longestRequestGaps: Array<{ at: string; seconds: number }>;
 }
 
 export async function run(argv: string[]): Promise<void> {
@@ -144,6 +146,8 @@ export async function run(argv: string[]): Promise<void> {
   progress(`${days} days of ${dayMs / 1000} s (vendor hour ${hourMs} ms), monitor every ${intervalMs} ms, handover ${leadMs} ms before each recorder's end of life, continue-as-new past ${canAfter} events, ${killsPerDay} kill(s) per day on the redundant pair's lane 0 (seed ${firstSeed})`);
 
   const requests = new RequestLog(rig.emulator).follow(10_000);
+  // The bench's own timer lateness: a stall it shares with the worker is the machine's, not the workflow's.
+  const lag = new LoopLag().start();
   for (const p of plans) {
     const s = await rig.client.startRecording({ recordingId: p.recordingId, appId: p.appId, channel: p.recordingId, mode: 'mix', timings, ...(p.redundancy > 1 ? { redundancy: p.redundancy } : {}) });
     p.firstRunId = s.runId;
@@ -186,6 +190,27 @@ export async function run(argv: string[]): Promise<void> {
   await requests.stop();
   const allTasks = await rig.emulator.tasks();
 
+  lag.stop();
+  const channelTimes = (p: Plan) => requests.entries.filter((e) => e.cname === p.recordingId && e.at >= t0 && e.at <= stopAt).map((e) => e.at);
+  /** Each recorder that died of its token: when its handover was due, and what the emulator heard of the channel from then to the death. */
+  const tokenDeaths = (p: Plan, summary: RecordingSummary, tasks: EmulatorTask[]) =>
+    tasks
+      .filter((t) => t.endReason === 'token-expired')
+      .map((t) => {
+        const seg = summary.segments.find((x) => x.recorderId === t.sid);
+        const due = seg?.handoverAt ? Date.parse(seg.handoverAt) : undefined;
+        const heard = requests.entries.filter((e) => e.cname === p.recordingId && due !== undefined && e.at >= due - 2_000 && e.at <= (t.endedAt ?? stopAt)).map((e) => e.at);
+        const successorStart = requests.entries.find((e) => e.cname === p.recordingId && e.op === 'start' && due !== undefined && e.at >= due - 2_000);
+        return {
+          sid: t.sid,
+          diedAt: t.endedAt ? new Date(t.endedAt).toISOString() : null,
+          handoverDueAt: seg?.handoverAt ?? null,
+          successorStartSentSecAfterDue: successorStart && due !== undefined ? Number(((successorStart.at - due) / 1000).toFixed(1)) : null,
+          requestsBetweenDueAndDeath: heard.length,
+          longestSilenceSec: maxGap(heard),
+          benchEventLoopLagMaxSec: lag.maxBetween((due ?? 0) - 2_000, t.endedAt ?? stopAt),
+        };
+      });
   const figures: Record<string, RunFigures> = {};
   const rows: Row[] = [];
   for (const [i, p] of plans.entries()) {
@@ -211,7 +236,9 @@ export async function run(argv: string[]): Promise<void> {
       recorders: tasks.length,
       kills: p.kills.filter((k) => k.sid).length,
       workflowTaskTimeouts: workflowTaskTimeouts.get(p.recordingId) ?? 0,
-      maxRequestGapSeconds: maxGap(requests.entries.filter((e) => e.cname === p.recordingId && e.at >= t0 && e.at <= stopAt).map((e) => e.at)),
+      maxRequestGapSeconds: maxGap(channelTimes(p)),
+      tokenDeaths: tokenDeaths(p, summary, tasks),
+      longestRequestGaps: topGaps(channelTimes(p), 3),
       ...(lane0Cov ? { lane0UncoveredSeconds: Number((lane0Cov.uncoveredMs / 1000).toFixed(3)) } : {}),
     };
     figures[p.name] = fig;
@@ -254,6 +281,39 @@ export async function run(argv: string[]): Promise<void> {
     ],
     f.json!,
   );
+}
+
+function topGaps(times: number[], n: number): Array<{ at: string; seconds: number }> {
+  const gaps = times.slice(1).map((t, i) => ({ at: new Date(times[i]).toISOString(), seconds: Number(((t - times[i]) / 1000).toFixed(1)) }));
+  return gaps.sort((a, b) => b.seconds - a.seconds).slice(0, n);
+}
+
+/** Lateness of a 100 ms timer in this process, kept per second: how long the machine left the bench unscheduled. */
+class LoopLag {
+  private readonly worst = new Map<number, number>();
+  private timer?: NodeJS.Timeout;
+  private last = Date.now();
+
+  start(): this {
+    this.timer = setInterval(() => {
+      const now = Date.now();
+      const late = now - this.last - 100;
+      this.last = now;
+      const second = Math.floor(now / 1000);
+      if (late > 50) this.worst.set(second, Math.max(this.worst.get(second) ?? 0, late));
+    }, 100);
+    return this;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  maxBetween(from: number, to: number): number {
+    let max = 0;
+    for (const [second, late] of this.worst) if (second * 1000 >= from && second * 1000 <= to + 1000) max = Math.max(max, late);
+    return Number((max / 1000).toFixed(1));
+  }
 }
 
 function maxGap(times: number[]): number {

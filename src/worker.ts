@@ -13,6 +13,7 @@ import { recorderActivityInterceptors } from './activity-interceptors';
 import { startCapacityGauges, type AccountQueue } from './capacity';
 import { configSecrets, configuredProviders, loadWorkerConfig, type WorkerConfig } from './config';
 import { activityTaskQueue } from './contract/recorder';
+import { inputActivities } from './input-check';
 import { createLogger } from './logger';
 import { createNotificationActivities } from './notifications/activity';
 import { parseFlags } from './command-line';
@@ -60,8 +61,8 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
     await Worker.create({
       ...common,
       taskQueue: config.temporal.taskQueue,
-      // Backend notifications run beside the workflows: the worker's secret signs them (docs/notifications.md).
-      activities: createNotificationActivities(config.notifications, logger),
+      // Backend notifications run beside the workflows (the worker's secret signs them, docs/notifications.md), and the input check outside the sandbox.
+      activities: { ...createNotificationActivities(config.notifications, logger), ...inputActivities },
       ...(config.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.maxCachedWorkflows } : {}),
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve(workflowsPath) }),
     }),

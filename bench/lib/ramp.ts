@@ -18,7 +18,7 @@ export interface Ramp {
  */
 export async function ramp(
   rig: Rig,
-  o: { apps: string[]; perApp: number; total: number; intervalMs: number; budget: number; utilization: number; maxPerSecond: number; prefix: string },
+  o: { apps: string[]; perApp: number; total: number; intervalMs: number; budget: number; utilization: number; maxPerSecond: number; prefix: string; request?: Record<string, unknown> },
   into: Ramp = { launched: new Map(), errors: [] },
 ): Promise<Ramp> {
   const started = o.apps.map(() => 0);
@@ -39,7 +39,7 @@ export async function ramp(
         const cname = `${o.prefix}${k}_${started[k]++}`;
         into.launched.set(cname, Date.now());
         inflight.push(
-          rig.client.startRecording({ recordingId: cname, appId, channel: cname, mode: 'mix', timings: { monitorIntervalMs: o.intervalMs } }).then(
+          rig.client.startRecording({ recordingId: cname, appId, channel: cname, mode: 'mix', timings: { monitorIntervalMs: o.intervalMs }, ...o.request }).then(
             () => undefined,
             (err: Error) => void into.errors.push(`${cname}: ${err.message}`),
           ),

@@ -4,7 +4,9 @@
  * keys live in the worker's config, and a recording names its storage profile only.
  */
 import { z } from 'zod';
-import { timingOverridesSchema, type TimingOverrides } from './timings';
+import { formatIssues, InvalidInputError } from './input-errors';
+import type { TimingOverrides } from './timings';
+import { timingOverridesSchema } from './timing-schemas';
 import { notifyRequestSchema, type NotifyRequest } from '../notifications/types';
 
 /** "required" when absent, "must be a string" when of another type. */
@@ -27,8 +29,7 @@ export function identitiesSchema(identity: z.ZodType<string>) {
     .refine((ids) => new Set(ids).size === ids.length, 'must all differ');
 }
 
-/** Two identities per lane: a lane alternates between its own two, so it never meets another lane's. */
-export const identitiesNeeded = (lanes: number): number => 2 * lanes;
+export { formatIssues, identitiesNeeded, InvalidInputError } from './input-errors';
 
 /** Fields shared by every provider's request schema. */
 export const commonRequestFields = {
@@ -63,23 +64,6 @@ export interface RecordingInputBase {
   notify?: NotifyRequest;
   subscriptions?: Record<string, unknown>;
   layout?: Record<string, unknown>;
-}
-
-/** One readable line per problem, naming the field: "channel: must be shorter than 64 bytes". */
-export function formatIssues(error: z.ZodError, prefix = ''): string {
-  return error.issues
-    .map((i) => {
-      const field = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
-      return `${field || '(input)'}: ${i.message}`;
-    })
-    .join('; ');
-}
-
-export class InvalidInputError extends Error {
-  constructor(readonly issues: string) {
-    super(`invalid input: ${issues}`);
-    this.name = 'InvalidInputError';
-  }
 }
 
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {

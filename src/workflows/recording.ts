@@ -12,7 +12,7 @@ import type { RecordingFailureDetails, RecordingState, RecordingSummary, Recordi
 import type { RecordingInputBase } from '../contract/request';
 import type { SettingName } from '../contract/recorder';
 import type { Timings } from '../contract/timings';
-import { identitiesFor, specOf, timingsFor } from '../providers/catalog';
+import { identitiesFor, specOf, timingsFor } from '../providers/specs';
 import type { ProviderSpec } from '../providers/spec';
 import { Lane } from './lane';
 import { Observer } from './observe';

@@ -8,11 +8,13 @@ import { testAddress } from './temporal';
 export const historiesDir = path.resolve(__dirname, '..', 'histories');
 
 /**
- * With RECORD_HISTORIES=1, saves a finished workflow's history under test/histories so the
- * replay suite can prove later workflow code still replays it (non-determinism fails CI).
+ * With RECORD_HISTORIES=1 (or a comma-separated list of names), saves a finished workflow's
+ * history under test/histories so the replay suite can prove later workflow code still replays it
+ * (non-determinism fails CI). Saved histories are never re-recorded: a new scenario gets a new name.
  */
 export async function maybeSaveHistory(_client: Client, workflowId: string, name: string, runId?: string): Promise<void> {
-  if (process.env.RECORD_HISTORIES !== '1') return;
+  const wanted = process.env.RECORD_HISTORIES;
+  if (wanted !== '1' && !wanted?.split(',').includes(name)) return;
   // The CLI's JSON is the canonical proto JSON that historyFromJSON reads back.
   const { address, namespace } = testAddress();
   const args = ['workflow', 'show', '--address', address, '--namespace', namespace, '-w', workflowId, '-o', 'json'];

@@ -4,7 +4,8 @@
  * (statuses), §7 (HTTP handling, start/monitor procedures) and §10 (uids); and the timings
  * (src/contract/timings.ts).
  */
-import { commonTimings as defaultTimings, resolveTimings as resolveWith, timingsSchema, type TimingOverrides, type Timings } from '../../src/contract/timings';
+import { commonTimings as defaultTimings, resolveTimings as resolveWith, type TimingOverrides, type Timings } from '../../src/contract/timings';
+import { timingsSchema } from '../../src/contract/timing-schemas';
 import { acquireAnswer, isExitedStatus, isRecordingStatus, queryAnswer, startAnswer, stopAnswer } from '../../src/providers/agora/answers';
 import { MAX_UID, isValidUid } from '../../src/providers/agora/uid';
 import { deriveUids } from '../../src/providers/agora/spec';

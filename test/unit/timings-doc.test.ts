@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { commonTimings, timingsSchema } from '../../src/contract/timings';
+import { commonTimings } from '../../src/contract/timings';
+import { timingsSchema } from '../../src/contract/timing-schemas';
 import { agoraSpec } from '../../src/providers/agora/spec';
 import { trtcSpec } from '../../src/providers/trtc/spec';
 

@@ -1,7 +1,11 @@
 /** Agora Cloud Recording as the lifecycle sees it (Agora spec §7, seed 000). Pure: runs in the workflow sandbox. */
 import { commonTimings } from '../../contract/timings';
 import { fnv1a, type ProviderSpec } from '../spec';
-import { agoraRequestSchema, layoutSchema, subscriptionsSchema, type AgoraRecordingInput } from './request';
+import type * as RequestSchemas from './request';
+import type { AgoraRecordingInput } from './request';
+
+/** Loaded on first use: in the workflow sandbox only a recording that checks an update builds them (docs/benchmarks.md, "cache-cost"). */
+const schemas = (): typeof RequestSchemas => require('./request') as typeof RequestSchemas;
 
 /**
  * Uids in 3.0e9..4.25e9, where client apps rarely put their users (a recorder uid must not collide
@@ -14,8 +18,12 @@ export function deriveUids(recordingId: string, count: number): string[] {
 }
 
 export const agoraSpec: ProviderSpec<AgoraRecordingInput> = {
-  request: agoraRequestSchema,
-  settings: { subscriptions: subscriptionsSchema, layout: layoutSchema },
+  get request() {
+    return schemas().agoraRequestSchema;
+  },
+  get settings() {
+    return { subscriptions: schemas().subscriptionsSchema, layout: schemas().layoutSchema };
+  },
   settingRefused: (input, name) =>
     name === 'layout' && input.mode !== 'mix' ? `updateLayout applies to mix mode only; this recording is ${input.mode}` : undefined,
   timings: commonTimings,

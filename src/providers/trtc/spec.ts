@@ -1,7 +1,11 @@
 /** Tencent TRTC cloud recording as the lifecycle sees it (TRTC spec §4.2, §6). Pure: runs in the workflow sandbox. */
 import { commonTimings } from '../../contract/timings';
 import { fnv1a, type ProviderSpec } from '../spec';
-import { trtcLayoutSchema, trtcRequestSchema, trtcSubscriptionsSchema, type TrtcRecordingInput } from './request';
+import type * as RequestSchemas from './request';
+import type { TrtcRecordingInput } from './request';
+
+/** Loaded on first use: in the workflow sandbox only a recording that checks an update builds them (docs/benchmarks.md, "cache-cost"). */
+const schemas = (): typeof RequestSchemas => require('./request') as typeof RequestSchemas;
 
 /** Robot UserIds derived from the recording id: ≤32 characters of a-z0-9_ (spec §2.1), distinct per index. */
 export function deriveRobotIds(recordingId: string, count: number): string[] {
@@ -10,8 +14,12 @@ export function deriveRobotIds(recordingId: string, count: number): string[] {
 }
 
 export const trtcSpec: ProviderSpec<TrtcRecordingInput> = {
-  request: trtcRequestSchema,
-  settings: { subscriptions: trtcSubscriptionsSchema, layout: trtcLayoutSchema },
+  get request() {
+    return schemas().trtcRequestSchema;
+  },
+  get settings() {
+    return { subscriptions: schemas().trtcSubscriptionsSchema, layout: schemas().trtcLayoutSchema };
+  },
   settingRefused: (input, name) =>
     name === 'layout' && input.recordMode !== 'mixed' ? `updateLayout applies to recordMode "mixed" only; this recording is ${input.recordMode}` : undefined,
   timings: {
