@@ -36,6 +36,7 @@ export async function run(argv: string[]): Promise<void> {
       'ramp-utilization': { type: 'string', default: '1' },
       'ramp-max': { type: 'string', default: '5' },
       'worker-heap-mib': { type: 'string' },
+      'max-cached': { type: 'string' },
       server: { type: 'string', default: 'dev' },
       json: { type: 'boolean', default: false },
     },
@@ -61,7 +62,11 @@ export async function run(argv: string[]): Promise<void> {
     server: f.server as 'dev' | 'stack',
     workerQps: f.qps === undefined ? undefined : Number(f.qps),
     // A smaller V8 heap also shrinks the SDK's default workflow cache (≈ (heap − 200 MiB) · 600 / 1024).
-    workerEnv: f['worker-heap-mib'] ? { NODE_OPTIONS: `--max-old-space-size=${Number(f['worker-heap-mib'])}` } : undefined,
+    workerEnv: {
+      ...(f['worker-heap-mib'] ? { NODE_OPTIONS: `--max-old-space-size=${Number(f['worker-heap-mib'])}` } : {}),
+      // Otherwise the SDK's default cache (about 2,300 recordings with a 4 GiB heap limit).
+      ...(f['max-cached'] ? { MAX_CACHED_WORKFLOWS: String(Number(f['max-cached'])) } : {}),
+    },
   });
   const budget = rig.config.agora!.maxRequestsPerSecond;
   const samplers = [
@@ -153,7 +158,7 @@ export async function run(argv: string[]): Promise<void> {
   finish(
     {
       bench: 'scale',
-      args: { server: f.server, n, apps: appCount, steadyMin: steadyMs / 60_000, intervalMs, startDelayMs, qps: budget, rampUtilization: utilization, workerHeapMiB: f['worker-heap-mib'] ?? null },
+      args: { server: f.server, n, apps: appCount, steadyMin: steadyMs / 60_000, intervalMs, startDelayMs, qps: budget, rampUtilization: utilization, workerHeapMiB: f['worker-heap-mib'] ?? null, maxCached: f['max-cached'] ?? null },
       figures,
       targets: {
         '429s at the emulator': { target: '0', value: total429, met: total429 === 0 },

@@ -43,6 +43,9 @@ export interface CreateWorkersOptions {
 
 export const workflowsPath = path.join(__dirname, 'workflows');
 
+/** Two seconds of the account's budget (at least 4): enough for slow vendor answers, short enough to keep a start from queueing behind polls inside the worker. */
+export const activitySlots = (requestsPerSecond: number): number => Math.max(4, Math.ceil(2 * requestsPerSecond));
+
 /** The worker's own connection; here rather than in temporal-connection.ts, which the client package ships without @temporalio/worker. */
 export async function connectWorker(s: TemporalConnectionSettings): Promise<NativeConnection> {
   try {
@@ -86,6 +89,9 @@ export async function createWorkers(config: WorkerConfig, opts: CreateWorkersOpt
           activities,
           interceptors: { activity: [recorderActivityInterceptors(provider, account, logger, Runtime.instance().metricMeter)] },
           maxTaskQueueActivitiesPerSecond: pw.maxRequestsPerSecond(section),
+          // Few calls wait inside the worker for its pacer (first come, first served): the rest wait
+          // in the server's queue, where priority orders them (src/workflows/priorities.ts).
+          maxConcurrentActivityTaskExecutions: activitySlots(pw.maxRequestsPerSecond(section)),
         }),
       );
     }

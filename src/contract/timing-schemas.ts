@@ -29,8 +29,10 @@ const timingsShape = {
   monitorIntervalMs: ms.min(1),
   /**
    * A routine monitoring poll waits at most this long behind its account's request budget (starts,
-   * stops and updates go first), then goes ahead of everything. Unset, it is 30 s, shortened so the
-   * interval plus the wait stays below maxIdleTime; set, that sum must stay below it.
+   * stops and updates go first), then goes ahead of everything. Longer lets a burst of starts take
+   * more of the budget; shorter keeps polls closer to due. Unset, 50 s (a poll about a minute late
+   * at worst), shortened so the interval plus the wait stays below maxIdleTime; set, that sum must
+   * stay below it.
    */
   monitorQueueWaitMs: ms.min(1_000),
   /** A not-found is confirmed by queries after 5, 10 and 15 s before the recorder is declared gone. */

@@ -18,7 +18,7 @@ export const commonTimings: Timings = {
   confirmPollDelaysMs: [10_000, 15_000, 15_000, 15_000, 15_000, 15_000],
   confirmTimeoutMs: 90_000,
   monitorIntervalMs: 120_000,
-  monitorQueueWaitMs: 30_000,
+  monitorQueueWaitMs: 50_000,
   notFoundConfirmDelaysMs: [5_000, 10_000, 15_000],
   serverErrorRetryDelaysMs: [5_000, 10_000, 15_000, 30_000],
   rateLimitDelaysMs: [1_000, 3_000, 6_000],

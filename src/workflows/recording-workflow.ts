@@ -23,7 +23,7 @@ async function checkedInput(args: RecordingWorkflowArgs): Promise<RecordingInput
     if ('invalid' in r) throw invalid(r.invalid);
     return r.input;
   }
-  // Histories from before 0.4 checked it here, building the schemas inside the sandbox.
+  // Histories recorded before the check moved out of the sandbox checked it here, building the schemas in it.
   const { recordingRequestSchema } = require('../providers/catalog') as typeof import('../providers/catalog');
   const parsed = recordingRequestSchema.safeParse(args.input);
   if (!parsed.success) throw invalid(formatIssues(parsed.error, 'input'));
@@ -39,7 +39,7 @@ async function checkedInput(args: RecordingWorkflowArgs): Promise<RecordingInput
 export async function recordingWorkflow(args: RecordingWorkflowArgs): Promise<RecordingSummary> {
   let recording: Recording | undefined;
   const ready = () => recording !== undefined;
-  // At once when the recording exists (as before 0.4: same order in replays), else once it does.
+  // At once when the recording exists (as before the input check was a local activity: the same order in replays), else once it does.
   const withRecording = (act: (r: Recording) => void) => (recording ? act(recording) : void condition(ready).then(() => act(recording!)));
 
   setHandler(stateQuery, () => recording?.state as RecordingState);

@@ -36,7 +36,7 @@ describe('updates, continue-as-new, visibility and secrets', () => {
       await env.client.stopRecording(req.recordingId);
       finished.push(req.recordingId);
       await maybeSaveHistory(env.client.temporal, `recording-${req.recordingId}`, 'updates-and-restart');
-      // 0.4: the request checked by a local activity, the setting schemas built on the first update.
+      // The request checked by a local activity, the setting schemas built on the first update.
       await maybeSaveHistory(env.client.temporal, `recording-${req.recordingId}`, 'input-checked-updates-and-restart');
     }
   });
