@@ -43,8 +43,12 @@ export interface CreateWorkersOptions {
 
 export const workflowsPath = path.join(__dirname, 'workflows');
 
-/** Two seconds of the account's budget (at least 4): enough for slow vendor answers, short enough to keep a start from queueing behind polls inside the worker. */
-export const activitySlots = (requestsPerSecond: number): number => Math.max(4, Math.ceil(2 * requestsPerSecond));
+/**
+ * One second of the account's budget (at least 4): calls beyond it wait in the server's priority
+ * queue, not in the worker's pacer (first come, first served; with 2 s a burst's first start was
+ * confirmed 2 s later). Vendor answers slower than a second then lower the rate, as they would anyway.
+ */
+export const activitySlots = (requestsPerSecond: number): number => Math.max(4, Math.ceil(requestsPerSecond));
 
 /** The worker's own connection; here rather than in temporal-connection.ts, which the client package ships without @temporalio/worker. */
 export async function connectWorker(s: TemporalConnectionSettings): Promise<NativeConnection> {
