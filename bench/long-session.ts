@@ -74,7 +74,7 @@ interface RunFigures {
   workflowTaskTimeouts: number;
   lane0UncoveredSeconds?: number;
   tokenDeaths: unknown[];
-  longestRequestGaps: Array<{ at: string; seconds: number }>;
+  longestRequestGaps: Array<{ at: string; seconds: number; history?: string[] }>;
 }
 
 export async function run(argv: string[]): Promise<void> {
@@ -88,6 +88,7 @@ export async function run(argv: string[]): Promise<void> {
       'kills-per-day': { type: 'string', default: '1' },
       'can-after-events': { type: 'string', default: '1000' },
       seed: { type: 'string' },
+      server: { type: 'string', default: 'dev' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -102,6 +103,7 @@ export async function run(argv: string[]): Promise<void> {
     if (!Number.isFinite(v) || v < min) throw new Error(`${name} must be a number ≥ ${min}, got ${String(v)}`);
   }
   if (leadMs * 2 >= dayMs) throw new Error('--lead-ms must be below half of --day-ms');
+  if (f.server !== 'dev' && f.server !== 'stack') throw new Error(`--server must be dev or stack, got '${f.server}'`);
   let seed = Number(f.seed ?? Date.now() % 2 ** 31);
   const firstSeed = seed;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -123,7 +125,9 @@ export async function run(argv: string[]): Promise<void> {
     emulatorQps: 1000,
     workerQps: 200,
     maxConcurrent: 20,
+    // The stack keeps its own dynamic config (config/temporal-dynamicconfig.yaml: timers up to 1 s late).
     dynamicConfig: TIMER_PRECISION,
+    server: f.server as 'dev' | 'stack',
   });
   const timings: Partial<Timings> = {
     startRetryDelaysMs: [200, 400, 600],
@@ -238,7 +242,7 @@ export async function run(argv: string[]): Promise<void> {
       workflowTaskTimeouts: workflowTaskTimeouts.get(p.recordingId) ?? 0,
       maxRequestGapSeconds: maxGap(channelTimes(p)),
       tokenDeaths: tokenDeaths(p, summary, tasks),
-      longestRequestGaps: topGaps(channelTimes(p), 3),
+      longestRequestGaps: topGaps(channelTimes(p), 3).map((g) => ({ ...g, history: historyDuring(p.recordingId, Date.parse(g.at), g.seconds) })),
       ...(lane0Cov ? { lane0UncoveredSeconds: Number((lane0Cov.uncoveredMs / 1000).toFixed(3)) } : {}),
     };
     figures[p.name] = fig;
@@ -250,7 +254,7 @@ export async function run(argv: string[]): Promise<void> {
   finish(
     {
       bench: 'long-session',
-      args: { days, dayMs, hourMs, leadMs, intervalMs, killsPerDay, continueAsNewAfterEvents: canAfter, seed: firstSeed, startDelayMs: START_DELAY_MS },
+      args: { server: f.server, days, dayMs, hourMs, leadMs, intervalMs, killsPerDay, continueAsNewAfterEvents: canAfter, seed: firstSeed, startDelayMs: START_DELAY_MS },
       figures: {
         handovers: single.handovers,
         continueAsNewRuns: single.continueAsNewRuns,
@@ -338,14 +342,40 @@ async function killLane0(rig: Rig, recordingId: string, at: number): Promise<Pla
 /** Workflow tasks that timed out (10 s each: a worker that took a task and did not answer), over the whole chain. */
 const workflowTaskTimeouts = new Map<string, number>();
 
+/** Every event of the chain (time, what), to tell during a silence whether the server or the worker held things up. */
+const chainEvents = new Map<string, Array<{ at: number; what: string }>>();
+
+/** The recording's history events from just before a request silence to just after it, as "+seconds TYPE detail". */
+function historyDuring(recordingId: string, from: number, seconds: number): string[] {
+  const to = from + seconds * 1000;
+  return (chainEvents.get(recordingId) ?? [])
+    .filter((e) => e.at >= from - 500 && e.at <= to + 500)
+    .map((e) => `${((e.at - from) / 1000).toFixed(2)} ${e.what}`);
+}
+
+function describeEvent(e: temporal.api.history.v1.IHistoryEvent): string {
+  const type = temporal.api.enums.v1.EventType[e.eventType ?? 0].replace(/^EVENT_TYPE_/, '');
+  const timer = e.timerStartedEventAttributes?.startToFireTimeout;
+  const activity = e.activityTaskScheduledEventAttributes?.activityType?.name;
+  const identity = e.workflowTaskStartedEventAttributes?.identity ?? e.activityTaskStartedEventAttributes?.identity;
+  const detail = timer ? ` fires in ${Number(timer.seconds ?? 0) + (timer.nanos ?? 0) / 1e9}s` : activity ? ` ${activity}` : identity ? ` by ${identity}` : '';
+  return `${type}${detail}`;
+}
+
 /** History length of every run of the continue-as-new chain, first to last. */
 async function historyRuns(rig: Rig, recordingId: string, firstRunId: string): Promise<number[]> {
   const out: number[] = [];
   let timeouts = 0;
   let runId: string | undefined = firstRunId;
+  const all: Array<{ at: number; what: string }> = [];
+  chainEvents.set(recordingId, all);
   while (runId) {
     const history: temporal.api.history.v1.IHistory = await rig.client.temporal.workflow.getHandle(workflowIdFor(recordingId), runId).fetchHistory();
     const events: temporal.api.history.v1.IHistoryEvent[] = history.events ?? [];
+    for (const e of events) {
+      const t = e.eventTime;
+      if (t) all.push({ at: Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6), what: describeEvent(e) });
+    }
     out.push(events.length);
     timeouts += events.filter((e) => e.workflowTaskTimedOutEventAttributes).length;
     runId = events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;

@@ -82,6 +82,33 @@ describe('planned handover and redundant lanes', () => {
     expect((await env.tasks(req.channel)).filter((t) => t.live)).toEqual([]);
   });
 
+  it('continues as new while a handover is failing: the retry, its attempts and the predecessor carry to the next run', async () => {
+    const req = env.request({ timings: { ...fastTimings, maxRecorderLifetimeMs: 30_000, handoverLeadMs: 25_000, continueAsNewAfterEvents: 100 } });
+    await env.client.startRecording(req);
+    try {
+      const s0 = await env.waitForState(req.recordingId, (x) => x.phase === 'recording');
+      // Three successor attempts on the other uid fail (a start and its three retries each, all 504).
+      await env.fault({ op: 'start', times: 12, httpStatus: 504, code: 62, reason: 'request timeout', match: { cname: req.channel, uid: s0.identities[1] } });
+      const failing = await env.waitForState(req.recordingId, (x) => (x.slots[0].handover?.attempts ?? 0) >= 1 && !!x.slots[0].handover?.nextAt, 20_000);
+      const carried = await env.waitForState(req.recordingId, (x) => x.runs > failing.runs && (x.slots[0].handover?.attempts ?? 0) >= 1, 30_000);
+      // The next run knows the handover is owed, and the predecessor is still the lane's recorder.
+      expect(carried.slots[0].handover!.of).toBe(0);
+      expect(carried.segments[0].endedAt).toBeUndefined();
+      expect(carried.restarts).toBe(0);
+      expect((await env.tasks(req.channel)).filter((t) => t.live).map((t) => t.sid)).toEqual([s0.segments[0].recorderId]);
+
+      const done = await env.waitForState(req.recordingId, (x) => x.segments[0].handedOverTo !== undefined && x.phase === 'recording', 30_000);
+      expect(done.slots[0].handover).toBeUndefined();
+      const succ = done.segments[done.segments[0].handedOverTo!];
+      const tasks = await env.tasks(req.channel);
+      const [a, b] = [tasks.find((t) => t.sid === done.segments[0].recorderId)!, tasks.find((t) => t.sid === succ.recorderId)!];
+      expect(a.endedAt!).toBeGreaterThan(b.startedAt + START_DELAY_MS);
+      expect(done.restarts).toBe(0);
+    } finally {
+      await env.client.stopRecording(req.recordingId);
+    }
+  });
+
   it('survives a worker restart mid-handover, and continue-as-new between handovers', async () => {
     const req = env.request({ timings: { ...fastTimings, maxRecorderLifetimeMs: 4_000, handoverLeadMs: 1_500, continueAsNewAfterEvents: 100 } });
     await env.client.startRecording(req);
@@ -199,5 +226,21 @@ describe('redundant lanes', () => {
     expect((await env.tasks(req.channel)).filter((t) => t.live)).toEqual([]);
     await env.client.awaitUploads(req.recordingId);
     await maybeSaveHistory(env.client.temporal, workflowIdFor(req.recordingId), 'redundant-lanes-restart-update-stop');
+  });
+
+  it('stop racing both lanes mid-restart stops every recorder and lists both lanes', async () => {
+    const req = env.request({ redundancy: 2 } as never);
+    await env.client.startRecording(req);
+    const s0 = await env.waitForState(req.recordingId, (x) => x.segments.filter((s) => s.confirmedAt).length === 2);
+    // Both lanes lose their recorder at once; both restarts are slow to start, so stop finds both mid-restart.
+    for (const uid of [s0.identities[1], s0.identities[3]]) await env.fault({ op: 'start', delayMs: 2_000, match: { cname: req.channel, uid } });
+    await Promise.all(s0.segments.map((s) => env.control('POST', `/tasks/${s.recorderId}/exit`)));
+    await env.waitForState(req.recordingId, (x) => [0, 1].every((l) => x.segments.some((s) => s.lane === l && s.index > 1 && !s.confirmedAt && !s.endedAt)), 20_000);
+    const summary = await env.client.stopRecording(req.recordingId);
+    expect(summary!.lanes.map((l) => l.lane)).toEqual([0, 1]);
+    expect(summary!.lanes.every((l) => l.segments.length === 2)).toBe(true);
+    expect(summary!.segments.every((s) => s.endedAt)).toBe(true);
+    // Whatever the slow starts created was stopped: nothing records unowned.
+    expect((await env.tasks(req.channel)).filter((t) => t.live)).toEqual([]);
   });
 });
