@@ -66,6 +66,7 @@ interface RunFigures {
   orphans: number;
   tokenExpiries: number;
   handoverGaps: number;
+  handoverGapEndReasons: string[];
   polls: number;
   recorders: number;
   kills: number;
@@ -222,6 +223,7 @@ export async function run(argv: string[]): Promise<void> {
     const tasks = allTasks.filter((t) => t.cname === p.recordingId);
     const bySid = new Map<string, RecorderSpan>(tasks.map((t) => [t.sid, t]));
     const cov = coverage(tasks, START_DELAY_MS, stopAt);
+    const gaps = handoverGaps(summary.segments, bySid, START_DELAY_MS);
     const runs = await historyRuns(rig, p.recordingId, p.firstRunId!);
     const lane0 = new Set(summary.segments.filter((s) => s.lane === 0 && s.recorderId).map((s) => s.recorderId!));
     const lane0Cov = p.redundancy > 1 ? coverage(tasks.filter((t) => lane0.has(t.sid)), START_DELAY_MS, stopAt, cov.firstReadyAt ?? undefined) : undefined;
@@ -235,7 +237,9 @@ export async function run(argv: string[]): Promise<void> {
       uncoveredVendorSeconds: vendorSeconds(cov.uncoveredMs),
       orphans: tasks.filter((t: EmulatorTask) => t.live).length,
       tokenExpiries: tasks.filter((t) => t.endReason === 'token-expired').length,
-      handoverGaps: handoverGaps(summary.segments, bySid, START_DELAY_MS).length,
+      handoverGaps: gaps.length,
+      // A predecessor the bench killed mid-handover ends early by design; any other reason is the workflow's.
+      handoverGapEndReasons: gaps.map((g) => tasks.find((t) => t.sid === summary.segments.find((x) => x.index === g.predecessor)?.recorderId)?.endReason ?? 'unknown'),
       polls: Object.values(stats[p.appId]?.requests.query ?? {}).reduce((a, b) => a + b, 0),
       recorders: tasks.length,
       kills: p.kills.filter((k) => k.sid).length,

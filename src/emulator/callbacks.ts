@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { CallbackSender, Outgoing, VendorPolicy } from './shared/callback-sender';
+import { CallbackObserver } from './shared/callback-observer';
 import type { FileItem, Store, Task } from './state';
 
 /** Agora NCS delivery (spec §9.1, §9.5): 10 s to answer; resent at once, then at growing intervals, three resends at most. */
@@ -49,37 +50,22 @@ interface Pending {
 }
 
 /** Turns the Agora emulator's state changes into NCS events (productId 3). */
-export class AgoraCallbacks {
-  private tracks = new Map<string, Track>();
-  private uploads = 0;
-
+export class AgoraCallbacks extends CallbackObserver<Task, Track> {
   constructor(
-    private readonly store: Store,
-    private readonly sender: CallbackSender,
-  ) {}
-
-  reset(): void {
-    this.tracks.clear();
-    this.uploads = 0;
+    protected override readonly store: Store,
+    sender: CallbackSender,
+  ) {
+    super(store, sender);
   }
 
-  /** One observation pass; true while some recorder still has events to come. */
-  pass(since: number): boolean {
-    this.store.refresh();
-    const now = this.store.now();
-    let pending = false;
-    for (const task of this.store.tasks.values()) {
-      let tr = this.tracks.get(task.sid);
-      if (!tr) {
-        tr = { seq: 0, started: false, files: new Set(), left: false, uploadAt: null, hasFiles: false, progressSent: 0, failovers: 0, done: task.startedAt < since };
-        this.tracks.set(task.sid, tr);
-      }
-      if (tr.done) continue;
-      const events = this.due(task, tr, now).sort((a, b) => a.at - b.at);
-      for (const e of events) this.sender.send(this.outgoing(task, tr.seq++, e));
-      if (!tr.done) pending = true;
-    }
-    return pending;
+  protected newTrack(task: Task, since: number): Track {
+    return { seq: 0, started: false, files: new Set(), left: false, uploadAt: null, hasFiles: false, progressSent: 0, failovers: 0, done: task.startedAt < since };
+  }
+
+  protected eventsDue(task: Task, tr: Track, now: number): Outgoing[] {
+    return this.due(task, tr, now)
+      .sort((a, b) => a.at - b.at)
+      .map((e) => this.outgoing(task, tr.seq++, e));
   }
 
   private due(task: Task, tr: Track, now: number): Pending[] {

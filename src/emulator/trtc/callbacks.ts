@@ -1,5 +1,6 @@
 import { createHmac, randomInt } from 'node:crypto';
 import type { CallbackSender, Outgoing, VendorPolicy } from '../shared/callback-sender';
+import { CallbackObserver } from '../shared/callback-observer';
 import type { StorageFile, Task, TrtcStore } from './state';
 
 /** TRTC delivery (spec §5.1): 5 s to answer; the first failure resent at once, later ones every 10 s, until the message is a minute old. */
@@ -41,37 +42,23 @@ interface Pending {
 }
 
 /** Turns the TRTC emulator's state changes into recording callbacks (event group 3). */
-export class TrtcCallbacks {
-  private tracks = new Map<string, Track>();
-  private uploads = 0;
-
+export class TrtcCallbacks extends CallbackObserver<Task, Track> {
   constructor(
-    private readonly store: TrtcStore,
-    private readonly sender: CallbackSender,
-  ) {}
-
-  reset(): void {
-    this.tracks.clear();
-    this.uploads = 0;
+    protected override readonly store: TrtcStore,
+    sender: CallbackSender,
+  ) {
+    super(store, sender);
   }
 
-  /** One observation pass; true while some task still has events to come. */
-  pass(since: number): boolean {
-    this.store.refresh();
-    const now = this.store.now();
-    let pending = false;
-    for (const task of this.store.tasks.values()) {
-      let tr = this.tracks.get(task.taskId);
-      if (!tr) {
-        // Each request is observed right after it, so a task is first seen before any failover moves its joinAt.
-        tr = { firstJoinAt: task.ha === 0 ? task.joinAt : task.createdAt, started: false, ha: task.ha, files: new Set(), left: false, uploadAt: null, done: task.createdAt < since };
-        this.tracks.set(task.taskId, tr);
-      }
-      if (tr.done) continue;
-      for (const e of this.due(task, tr, now).sort((a, b) => a.at - b.at)) this.sender.send(this.outgoing(task, e));
-      if (!tr.done) pending = true;
-    }
-    return pending;
+  // Each request is observed right after it, so a task is first seen before any failover moves its joinAt.
+  protected newTrack(task: Task, since: number): Track {
+    return { firstJoinAt: task.ha === 0 ? task.joinAt : task.createdAt, started: false, ha: task.ha, files: new Set(), left: false, uploadAt: null, done: task.createdAt < since };
+  }
+
+  protected eventsDue(task: Task, tr: Track, now: number): Outgoing[] {
+    return this.due(task, tr, now)
+      .sort((a, b) => a.at - b.at)
+      .map((e) => this.outgoing(task, e));
   }
 
   private due(task: Task, tr: Track, now: number): Pending[] {
