@@ -6,9 +6,9 @@
  * after it started, and resourceExpiredHour (72 h) three days after. The worker still believes the
  * token's 24 real hours, so each recording tells it the compressed truth with
  * `maxRecorderLifetimeMs` = one day; the workflow then hands over `--lead-ms` before that.
- * Vendor latencies do not compress (a confirm takes ~1 s here whatever the day), and the shared
- * machine stalls the worker for up to ~11 s at times (seen with a 5 s lead: one recorder died of
- * its token), so the lead is 15 s of real time, not 10 scaled minutes. The monitor cadence is
+ * Vendor latencies do not compress (a confirm takes ~1 s here whatever the day), and the in-memory
+ * dev server at times fires no timer for 15–23 s (seen in the histories this bench prints around
+ * each long request silence), so the lead is 15 s of real time, not 10 scaled minutes. The monitor cadence is
  * the vendor's 2 minutes scaled (day/720, at least 50 ms); the dev server's timer precision is
  * made finer for this run. A poll cycle does not compress either (~0.3 s on the shared 2-core
  * VM), so a compressed day makes about a fifth of a real day's 720 polls; continue-as-new is
