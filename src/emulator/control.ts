@@ -155,23 +155,10 @@ export function handleControl(deps: ControlDeps, method: string, path: string, q
     return { ...answer(200, { host, downForMs: ms }), after: () => deps.hostDown(host, ms) };
   }
 
-  const shared = stateRoutes(route, query, { ...deps, store: withCallbackReset(store, deps.callbacks) });
+  const shared = stateRoutes(route, query, deps);
   if (shared) return shared;
 
   return answer(404, { message: 'no Route matched with those values' });
-}
-
-/** A reset also forgets what was reported and clears the callback log and faults; the callback settings stay. */
-function withCallbackReset(store: Store, callbacks: ControlDeps['callbacks']) {
-  return {
-    liveCount: (appId: string) => store.liveCount(appId),
-    reset() {
-      store.reset();
-      callbacks.reset();
-      callbacks.sender.clearLog();
-      callbacks.sender.clearFaults();
-    },
-  };
 }
 
 /** The mix layout in effect: the latest updateLayout, else start's transcodingConfig, else the vendor default (floating). */

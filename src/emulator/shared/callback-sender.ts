@@ -107,6 +107,8 @@ const LOG_CAPACITY = 10_000;
 const DEFAULT_HOLD_MS = 2_000;
 
 interface Entry {
+  /** The sender's generation when the event was taken: a reset ends every older event's deliveries. */
+  gen: number;
   view: SentEvent;
   out: Outgoing;
   firstSentAt: number | null;
@@ -124,7 +126,8 @@ export class CallbackSender {
   private held: Array<{ entry: Entry; timer: NodeJS.Timeout }> = [];
   private down: { until: number; how: 'refuse' | 'timeout' } | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly abort = new AbortController();
+  private abort = new AbortController();
+  private gen = 0;
   private closed = false;
 
   constructor(
@@ -161,6 +164,20 @@ export class CallbackSender {
     this.events = [];
   }
 
+  /**
+   * Forgets every event and fault and ends their deliveries, in flight or waiting to be resent, so
+   * nothing sent before a reset reaches the receiver after it. The settings stay.
+   */
+  reset(): void {
+    this.gen++;
+    this.abort.abort();
+    this.abort = new AbortController();
+    this.cancelTimers();
+    this.chains.clear();
+    this.events = [];
+    this.clearFaults();
+  }
+
   addFault(spec: CallbackFaultSpec): Queued<QueuedSpec> | { effect: 'receiver-down'; until: number; how: 'refuse' | 'timeout' } {
     if (spec.effect === 'receiver-down') {
       this.down = { until: this.now() + spec.ms!, how: spec.how ?? 'refuse' };
@@ -183,6 +200,7 @@ export class CallbackSender {
     if (!this.enabled) return;
     const fault = this.faults.take(String(out.eventType), { ref: out.ref });
     const entry: Entry = {
+      gen: this.gen,
       out,
       firstSentAt: null,
       view: { id: this.nextId++, eventType: out.eventType, ref: out.ref, eventAt: out.at, fault: fault?.effect ?? null, state: 'queued', attempts: [] },
@@ -217,10 +235,19 @@ export class CallbackSender {
     if (this.closed) return;
     this.closed = true;
     this.abort.abort();
+    this.cancelTimers();
+  }
+
+  private cancelTimers(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     for (const h of this.held) clearTimeout(h.timer);
     this.held = [];
+  }
+
+  /** Still to be delivered: the sender is open and no reset came since the event was taken. */
+  private live(entry: Entry): boolean {
+    return !this.closed && entry.gen === this.gen;
   }
 
   private release(entry: Entry): void {
@@ -248,18 +275,19 @@ export class CallbackSender {
   }
 
   private async deliver(entry: Entry): Promise<void> {
-    if (this.closed) return;
+    if (!this.live(entry)) return;
     entry.view.state = 'sending';
     const sent = await this.attempt(entry);
     if (sent === null) return this.resend(entry, 1);
     entry.view.state = 'delivered';
-    if (entry.view.fault === 'duplicate') await this.attempt(entry, sent);
+    if (entry.view.fault === 'duplicate' && this.live(entry)) await this.attempt(entry, sent);
   }
 
   private resend(entry: Entry, n: number): void {
     const age = this.now() - (entry.firstSentAt ?? this.now());
     const delay = this.policy.resendDelayMs(n, age, this.settings.timeScale);
-    if (delay === null || this.closed) {
+    if (!this.live(entry)) return;
+    if (delay === null) {
       entry.view.state = 'failed';
       return;
     }

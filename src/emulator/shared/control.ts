@@ -84,6 +84,8 @@ export interface ControlState {
   stats: { snapshot(live: (caller: string) => number): unknown; requests(since: number): unknown[]; reset(): void };
   limiter: { reset(): void };
   apps: { reset(): void };
+  /** The callback observer (what was reported) and the sender (log, faults, deliveries); their settings stay. */
+  callbacks: { reset(): void; sender: { reset(): void } };
 }
 
 /** `GET /__emulator/stats`, `GET /__emulator/requests?since=`, `POST /__emulator/reset`; undefined for other routes. */
@@ -101,6 +103,8 @@ export function stateRoutes(route: string, query: URLSearchParams, deps: Control
     deps.stats.reset();
     deps.limiter.reset();
     deps.apps.reset();
+    deps.callbacks.reset();
+    deps.callbacks.sender.reset();
     return answer(200, { ok: true });
   }
   return undefined;

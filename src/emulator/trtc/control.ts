@@ -170,19 +170,7 @@ export function handleTrtcControl(deps: TrtcControlDeps, method: string, path: s
     return { ...answer(200, { host: 'primary', downForMs: ms }), after: () => deps.hostDown(ms) };
   }
 
-  const shared = stateRoutes(route, query, {
-    ...deps,
-    // A reset also forgets what was reported and clears the callback log and faults; the callback settings stay.
-    store: {
-      liveCount: (id: string) => store.liveCount(id),
-      reset() {
-        store.reset();
-        deps.callbacks.reset();
-        deps.callbacks.sender.clearLog();
-        deps.callbacks.sender.clearFaults();
-      },
-    },
-  });
+  const shared = stateRoutes(route, query, deps);
   if (shared) return shared;
 
   return controlError(404, 'no such control route');
