@@ -237,7 +237,7 @@ export class RecordingClient {
     const d = await handle.describe();
     let state: RecordingState | undefined;
     try {
-      state = await handle.query(stateQuery);
+      state = (await handle.query(stateQuery)) ?? undefined;
     } catch {
       // A workflow that failed before its first task has no state to query.
     }
@@ -314,6 +314,8 @@ export class RecordingClient {
       }
     }
     const state = await handle.query(stateQuery);
+    // Still checking its request: nothing has reached the vendor yet.
+    if (!state) return buildReport({ ...base, phase: 'acquiring', restarts: 0, segments: [] });
     return buildReport({ ...base, phase: state.phase, stopReason: state.stopReason, lastError: state.lastError, restarts: state.restarts, segments: state.segments, stoppedAt: state.stopRequestedAt });
   }
 

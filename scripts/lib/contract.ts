@@ -34,7 +34,7 @@ const schemas: Record<string, { title: string; schema: z.ZodType; io: 'input' | 
     schema: recordingFailureDetailsSchema,
     io: 'output',
   },
-  'state-query': { title: `The result of the "${stateQuery.name}" query`, schema: recordingStateSchema, io: 'output' },
+  'state-query': { title: `The result of the "${stateQuery.name}" query: null while the run is still checking its request`, schema: recordingStateSchema.nullable(), io: 'output' },
   'stop-signal': { title: `The optional argument of the "${stopSignal.name}" signal`, schema: stopRequestSchema, io: 'input' },
   'update-subscriptions': { title: `The argument of the "${updateSubscriptionsUpdate.name}" update`, schema: settingSchema('subscriptions'), io: 'input' },
   'update-layout': { title: `The argument of the "${updateLayoutUpdate.name}" update`, schema: settingSchema('layout'), io: 'input' },

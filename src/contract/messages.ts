@@ -201,6 +201,7 @@ export type RecordingWorkflow = (args: RecordingWorkflowArgs) => Promise<Recordi
 export const stopSignal = { type: 'signal', name: 'stop' } as SignalDefinition<[StopRequest?], 'stop'>;
 export const updateSubscriptionsUpdate = { type: 'update', name: 'updateSubscriptions' } as UpdateDefinition<UpdateResult, [Record<string, unknown>], 'updateSubscriptions'>;
 export const updateLayoutUpdate = { type: 'update', name: 'updateLayout' } as UpdateDefinition<UpdateResult, [Record<string, unknown>], 'updateLayout'>;
-export const stateQuery = { type: 'query', name: 'state' } as QueryDefinition<RecordingState, [], 'state'>;
+/** null in the first moments of a run, while the request is still being checked: there is no recording yet. */
+export const stateQuery = { type: 'query', name: 'state' } as QueryDefinition<RecordingState | null, [], 'state'>;
 /** Completes once every recorder is stopped (before uploads settle) with the summary so far. */
 export const awaitStoppedUpdate = { type: 'update', name: 'awaitStopped' } as UpdateDefinition<RecordingSummary, [], 'awaitStopped'>;

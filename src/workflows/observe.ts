@@ -4,6 +4,7 @@
  * the recording's logic; search attributes are upserted only when they change.
  */
 import { log, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { PATCH } from './patches';
 import { computeCoverage, formatSeconds } from '../contract/coverage';
 import { recordFinished } from './coverage-metrics';
 import type { Phase, RecordingState, Segment } from '../contract/messages';
@@ -72,9 +73,9 @@ export class Observer {
     this.show();
     const seg = s.segments[s.segments.length - 1];
     // The callback receiver routes by these: every recorder still running or owing an upload callback.
-    const recorderIds = patched('recorder-ids-search-attribute') ? s.segments.filter((x) => x.recorderId && (!x.endedAt || isPending(x))).map((x) => x.recorderId!) : undefined;
+    const recorderIds = patched(PATCH.recorderIdsSearchAttribute) ? s.segments.filter((x) => x.recorderId && (!x.endedAt || isPending(x))).map((x) => x.recorderId!) : undefined;
     // Histories recorded before these attributes existed replay without their upserts.
-    const coverage = patched('coverage-search-attributes');
+    const coverage = patched(PATCH.coverageSearchAttributes);
     const gapSeconds = Math.round(s.coverage.gapSeconds);
     const ratio = Math.round(s.coverage.ratio * 1000) / 1000;
     // Coverage creeps up with every query of a healthy recorder; whole percents bound the upserts.

@@ -1,11 +1,12 @@
 import { ApplicationFailure, CancellationScope, condition, patched, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import { recorderEventSignal } from '../contract/events';
 import { formatIssues } from '../contract/input-errors';
-import { awaitStoppedUpdate, stateQuery, stopSignal, updateLayoutUpdate, updateSubscriptionsUpdate, type RecordingState, type RecordingSummary, type RecordingWorkflowArgs } from '../contract/messages';
+import { awaitStoppedUpdate, stateQuery, stopSignal, updateLayoutUpdate, updateSubscriptionsUpdate, type RecordingSummary, type RecordingWorkflowArgs } from '../contract/messages';
 import type { RecordingInputBase } from '../contract/request';
 import type { SettingName } from '../contract/recorder';
 import type { InputActivities } from '../input-check';
 import { specOf } from '../providers/specs';
+import { decidePatchesBeforeInputCheck, PATCH } from './patches';
 import { Recording } from './recording';
 
 const { checkRecordingInput } = proxyLocalActivities<InputActivities>({ startToCloseTimeout: '10 seconds', retry: { maximumAttempts: 5 } });
@@ -18,7 +19,7 @@ const invalid = (why: string) => ApplicationFailure.nonRetryable(`invalid input:
  */
 async function checkedInput(args: RecordingWorkflowArgs): Promise<RecordingInputBase> {
   if (args.carried) return args.input;
-  if (patched('input-checked-outside-sandbox')) {
+  if (patched(PATCH.inputCheckedOutsideSandbox)) {
     const r = await checkRecordingInput(args.input);
     if ('invalid' in r) throw invalid(r.invalid);
     return r.input;
@@ -42,7 +43,7 @@ export async function recordingWorkflow(args: RecordingWorkflowArgs): Promise<Re
   // At once when the recording exists (as before the input check was a local activity: the same order in replays), else once it does.
   const withRecording = (act: (r: Recording) => void) => (recording ? act(recording) : void condition(ready).then(() => act(recording!)));
 
-  setHandler(stateQuery, () => recording?.state as RecordingState);
+  setHandler(stateQuery, () => recording?.state ?? null);
   setHandler(stopSignal, (req) => withRecording((r) => r.requestStop(req?.reason)));
   setHandler(recorderEventSignal, (ev) => withRecording((r) => r.onEvent(ev)));
   setHandler(awaitStoppedUpdate, async () => {
@@ -66,6 +67,7 @@ export async function recordingWorkflow(args: RecordingWorkflowArgs): Promise<Re
     });
   }
 
+  decidePatchesBeforeInputCheck();
   const input = await checkedInput(args);
   try {
     recording = new Recording({ input, carried: args.carried });

@@ -5,6 +5,7 @@
  * I/O goes through the provider's activities, all decisions through ./decisions.
  */
 import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
+import { PATCH } from './patches';
 import type { RecorderEvent } from '../contract/events';
 import { computeCoverage } from '../contract/coverage';
 import type { VendorDetail } from '../contract/detail';
@@ -44,7 +45,7 @@ export class Recording {
   startsInFlight = 0;
   /** Backend notifications (docs/notifications.md); absent in histories from before them. */
   private readonly outbox?: Outbox;
-  private readonly lanesRunApart = patched('lanes-run-apart');
+  private readonly lanesRunApart = patched(PATCH.lanesRunApart);
 
   constructor({ input, carried }: RecordingWorkflowArgs) {
     this.input = input;
@@ -71,7 +72,7 @@ export class Recording {
     this.vendor = new Vendor(input.provider, this.state.account, this.t, this.state, (why) => this.fail(why));
     this.settings = new DesiredSettings(this.state, this.t, this.vendor, this.waits);
     this.lanes = this.state.slots.map((slot) => new Lane(this, slot));
-    if (patched('backend-notifications')) {
+    if (patched(PATCH.backendNotifications)) {
       this.outbox = new Outbox(this.state, { recordingId: input.recordingId, notify: input.notify, deadlineMs: this.t.notificationDeadlineMs, logFields: () => this.observer.logFields() });
       // Notifications a previous run could not deliver go on under their own ids.
       if (this.outbox.pending) this.outbox.start();

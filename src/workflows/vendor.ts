@@ -5,6 +5,7 @@
  * wrong with the activity is an ambiguous outcome.
  */
 import { ActivityFailure, ApplicationFailure, patched, proxyActivities, TimeoutFailure, type ActivityOptions } from '@temporalio/workflow';
+import { PATCH } from './patches';
 import type { RecordingState } from '../contract/messages';
 import { activityTaskQueue, CONFIG_ERROR, type RecorderActivities } from '../contract/recorder';
 import type { Timings } from '../contract/timings';
@@ -52,7 +53,7 @@ export class Vendor {
       if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === CONFIG_ERROR) {
         return this.misconfigured(`worker configuration: ${err.cause.message}`);
       }
-      if (routine && err instanceof ActivityFailure && err.cause instanceof TimeoutFailure && err.cause.timeoutType === 'SCHEDULE_TO_START' && patched('routine-polls-promoted')) {
+      if (routine && err instanceof ActivityFailure && err.cause instanceof TimeoutFailure && err.cause.timeoutType === 'SCHEDULE_TO_START' && patched(PATCH.routinePollsPromoted)) {
         countPollPromoted();
         return this.call(op, summary, arg, 'finish');
       }

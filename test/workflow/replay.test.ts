@@ -16,7 +16,7 @@ describe('replay of saved histories', () => {
 
   it('has saved histories of the main scenarios', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['start-monitor-stop.json', 'restart-after-404.json', 'updates-and-restart.json', 'continue-as-new-first-run.json', 'trtc-restart-and-modify.json', 'trtc-idle-then-recording.json']),
+      expect.arrayContaining(['start-monitor-stop.json', 'restart-after-404.json', 'updates-and-restart.json', 'continue-as-new-first-run.json', 'trtc-restart-and-modify.json', 'trtc-idle-then-recording.json', 'query-during-input-check.json']),
     );
   });
 
