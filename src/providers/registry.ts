@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { RecorderActivities } from '../contract/recorder';
 import { AgoraClient } from './agora/client';
+import { processShare } from './agora/rate-limiter';
 import { agoraSecrets, type AgoraConfig } from './agora/config';
 import { createAgoraAdapter } from './agora/adapter';
 import { createTrtcAdapter } from './trtc/adapter';
@@ -35,7 +36,7 @@ const agora: ProviderWorker<AgoraConfig> = {
       customerId: c.customerId,
       customerSecret: c.customerSecret,
       timeoutMs: c.timeoutMs,
-      maxRequestsPerSecond: c.maxRequestsPerSecond / c.workersPerAppId,
+      maxRequestsPerSecond: processShare(c.maxRequestsPerSecond, c.workersPerAppId),
       logger,
     });
     return { activities: createAgoraAdapter(client, c), close: () => client.close() };
@@ -54,7 +55,7 @@ const trtc: ProviderWorker<TrtcConfig> = {
       secretKey: c.secretKey,
       region: c.region,
       timeoutMs: c.timeoutMs,
-      maxRequestsPerSecond: c.maxRequestsPerSecond / c.workersPerAccount,
+      maxRequestsPerSecond: processShare(c.maxRequestsPerSecond, c.workersPerAccount),
       logger,
     });
     return { activities: createTrtcAdapter(client, c), close: async () => client.close() };

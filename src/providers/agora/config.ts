@@ -29,8 +29,9 @@ export const agoraConfigSchema = z.strictObject({
   /**
    * The App ID's request budget (spec §1.3: 10 QPS per App ID; one below it absorbs network jitter).
    * The server dispatches the App ID's activities at this rate across all workers, and each
-   * process also spaces its requests evenly at maxRequestsPerSecond / workersPerAppId, because
-   * the server's token bucket can release about twice its rate in one second.
+   * process also spaces its requests evenly at its share (processShare: the budget over
+   * workersPerAppId, rounded down to whole requests per second), because the server's token bucket
+   * can release about twice its rate in one second.
    */
   maxRequestsPerSecond: z.number().positive().max(1000).default(9),
   /** How many worker processes serve each App ID; each gets an equal share of the budget. */

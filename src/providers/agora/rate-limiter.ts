@@ -5,6 +5,19 @@
  * requests leave together at each window edge, where network jitter folds two windows into one
  * at the vendor. Evenly spaced sends leave a whole interval of jitter margin instead.
  */
+/**
+ * One process's share of an account's budget when `processes` share it: a whole number of requests
+ * per second, rounded down. A process spacing n per second evenly can show the vendor n + 1 in one
+ * second when a single request arrives late (network jitter, or a stall before it is read), so the
+ * shares must add up to less than the vendor's limit by one per process: 9 for one process (the
+ * default budget), 4 + 4 for two, where 4.5 + 4.5 showed 11 and drew a 429. Below one per second the
+ * share stays fractional (each process then sends at most one in any second).
+ */
+export function processShare(budget: number, processes: number): number {
+  const even = budget / processes;
+  return even >= 1 ? Math.floor(even) : even;
+}
+
 export class RequestPacer {
   private readonly intervalMs: number;
   /** When each key's last send was released, measured when it happened (not when it was due). */

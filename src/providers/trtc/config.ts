@@ -14,7 +14,7 @@ export const trtcConfigSchema = z.strictObject({
   timeoutMs: z.number().int().min(100).max(120_000).default(6_000),
   /** The account's budget (spec §3.1: 20 QPS per account; one below absorbs jitter), split over its SdkAppIds' queues. */
   maxRequestsPerSecond: z.number().positive().max(1000).default(19),
-  /** How many worker processes serve the account; each paces at its share. */
+  /** How many worker processes serve the account; each paces at its share (processShare: rounded down to whole requests per second). */
   workersPerAccount: z.number().int().min(1).max(1000).default(1),
   /** SdkAppId → its SDK secret key, with which the worker mints each robot's UserSig. */
   apps: z

@@ -1,4 +1,4 @@
-import { RequestPacer } from '../../../src/providers/agora/rate-limiter';
+import { processShare, RequestPacer } from '../../../src/providers/agora/rate-limiter';
 
 /** The largest number of timestamps inside any window of `windowMs` (the emulator's measure). */
 function maxInAnyWindow(times: number[], windowMs: number): number {
@@ -53,3 +53,38 @@ describe('RequestPacer', () => {
     expect(() => new RequestPacer(Number.NaN)).toThrow('ratePerSecond must be a positive number');
   });
 });
+
+describe('processShare', () => {
+  it('rounds a process\'s share down to whole requests per second; below one it stays fractional', () => {
+    expect(processShare(9, 1)).toBe(9);
+    expect(processShare(9, 2)).toBe(4);
+    expect(processShare(9, 3)).toBe(3);
+    expect(processShare(19, 2)).toBe(9);
+    expect(processShare(9, 12)).toBe(0.75);
+  });
+
+  /** Worst second the vendor sees: every process evenly spaced at `rate` from its own phase, and one request of each arriving up to an interval late. */
+  function worstSecond(processes: number, rate: number): number {
+    const interval = 1000 / rate;
+    let worst = 0;
+    for (let phase = 0; phase < interval; phase += interval / 8) {
+      for (let late = 0; late < interval; late += interval / 8) {
+        const times: number[] = [];
+        for (let p = 0; p < processes; p++) {
+          const sends = Array.from({ length: 3 * Math.ceil(rate) }, (_, i) => (p * phase) / processes + i * interval);
+          sends[1] += late; // one request of each process arrives late
+          times.push(...sends);
+        }
+        worst = Math.max(worst, maxInAnyWindow(times.sort((a, b) => a - b), 1000));
+      }
+    }
+    return worst;
+  }
+
+  it('keeps the vendor\'s second at 10 or less for the default budget of 9 with one or two processes, where an even split would not', () => {
+    expect(worstSecond(1, processShare(9, 1))).toBeLessThanOrEqual(10);
+    expect(worstSecond(2, processShare(9, 2))).toBeLessThanOrEqual(10);
+    expect(worstSecond(2, 9 / 2)).toBeGreaterThan(10); // what CI saw: 4.5 + 4.5 and one late request drew a 429
+  });
+});
+
