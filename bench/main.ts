@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<{ run(argv: string[]): Promise<void>
   'long-session': () => import('./long-session'),
   'start-burst': () => import('./start-burst'),
   'cache-cost': () => import('./cache-cost'),
+  'replay-cost': () => import('./replay-cost'),
 };
 
 async function main(): Promise<void> {
