@@ -117,7 +117,7 @@ export async function run(argv: string[]): Promise<void> {
   const cached = Number(f.cached);
   const pollS = Number(f['poll-interval-s']);
   const missesPerS = Math.max(0, n - cached) / pollS;
-  const model = [500, 1000, 2000, 5000].map((k) => {
+  const model = [100, 500, 1000, 2000, 5000].map((k) => {
     const perReplay = fit.fixed + fit.perEvent * (k / 2);
     return { continueAsNewAfterEvents: k, replayMs: Number(perReplay.toFixed(1)), coreShare: Number(((missesPerS * perReplay) / 1000).toFixed(3)) };
   });
@@ -145,12 +145,13 @@ export async function run(argv: string[]): Promise<void> {
   );
 }
 
-/** y = fixed + perEvent · x, by least squares. */
+/** y = fixed + perEvent · x, by least squares; through the origin when the free fit's fixed part comes out negative (no replay costs less than nothing). */
 function leastSquares(xy: number[][]): { fixed: number; perEvent: number } {
   const n = xy.length;
   const mx = xy.reduce((s, [x]) => s + x, 0) / n;
   const my = xy.reduce((s, [, y]) => s + y, 0) / n;
   const sxx = xy.reduce((s, [x]) => s + (x - mx) ** 2, 0);
   const perEvent = sxx === 0 ? 0 : xy.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0) / sxx;
-  return { fixed: my - perEvent * mx, perEvent };
+  if (my - perEvent * mx >= 0) return { fixed: my - perEvent * mx, perEvent };
+  return { fixed: 0, perEvent: xy.reduce((s, [x, y]) => s + x * y, 0) / xy.reduce((s, [x]) => s + x * x, 0) };
 }
