@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseFlags } from '../src/command-line';
-import { processTree, sampleTree } from './lib/proc';
+import { memoryMap, processTree, sampleTree, type MemoryMap } from './lib/proc';
 import { ramp } from './lib/ramp';
 import { appIdFor, benchDataDir, startRig, type Rig } from './lib/rig';
 import { finish, loadavg, progress, table, type Row } from './lib/results';
@@ -22,6 +22,8 @@ interface Step {
   /** After the snapshot's full GC. */
   rssAfterGcMiB: number;
   heapMiB: number;
+  /** The worker process's resident memory by kind of mapping, after the full GC. */
+  map: MemoryMap;
   byKind: Map<string, { size: number; count: number }>;
 }
 
@@ -83,11 +85,12 @@ export async function run(argv: string[]): Promise<void> {
   });
   kinds.sort((x, y) => y.kibPerRecording - x.kibPerRecording);
   const figures = {
-    steps: measured.map((m) => ({ n: m.n, rssMiB: m.rssMiB, rssAfterGcMiB: m.rssAfterGcMiB, heapMiB: m.heapMiB })),
+    steps: measured.map((m) => ({ n: m.n, rssMiB: m.rssMiB, rssAfterGcMiB: m.rssAfterGcMiB, heapMiB: m.heapMiB, map: m.map })),
     rssKiBPerRecording: per(b.rssMiB - a.rssMiB),
     rssAfterGcKiBPerRecording: per(b.rssAfterGcMiB - a.rssAfterGcMiB),
     heapKiBPerRecording: per(b.heapMiB - a.heapMiB),
     outsideHeapKiBPerRecording: per(b.rssAfterGcMiB - a.rssAfterGcMiB - (b.heapMiB - a.heapMiB)),
+    memoryMapKiBPerRecording: Object.fromEntries((Object.keys(a.map) as (keyof MemoryMap)[]).map((k) => [k, per(b.map[k] - a.map[k])])),
     topKinds: kinds.slice(0, top),
   };
   finish(
@@ -101,6 +104,11 @@ export async function run(argv: string[]): Promise<void> {
     },
     [
       table('worker with N recordings cached', ['N', 'RSS MiB', 'RSS after full GC MiB', 'V8 live heap (snapshot) MiB'], measured.map((m) => [m.n, m.rssMiB, m.rssAfterGcMiB, m.heapMiB])),
+      table(
+        'where the worker process\'s resident memory lives (MiB, after the full GC; /proc/<pid>/smaps)',
+        ['N', 'malloc main arena', 'malloc thread arenas', 'other anonymous (V8 heap pages, stacks, large mallocs)', 'files'],
+        [...measured.map((m): Row => [m.n, m.map.mainArena, m.map.threadArenas, m.map.otherAnonymous, m.map.files]), ['KiB per recording', ...Object.values(figures.memoryMapKiBPerRecording)]],
+      ),
       table(`per recording (${a.n} → ${b.n}): heap by kind, KiB`, ['kind', 'KiB / recording', 'objects / recording'], kinds.slice(0, top).map((k): Row => [k.kind, k.kibPerRecording, k.objectsPerRecording])),
       `per recording: RSS ${figures.rssKiBPerRecording} KiB (${figures.rssAfterGcKiBPerRecording} KiB after a full GC), of which live V8 heap ${figures.heapKiBPerRecording} KiB`,
     ],
@@ -136,10 +144,11 @@ async function snapshot(rig: Rig, n: number, dir: string, keep: boolean): Promis
   const full = path.join(dir, file);
   await sleep(5_000);
   const rssAfterGcMiB = Math.round(sampleTree(rig.worker.pid).rssMiB);
+  const map = memoryMap(target);
   const summary = summarizeSnapshot(JSON.parse(fs.readFileSync(full, 'utf8')) as HeapSnapshot);
   if (!keep) fs.rmSync(full);
   else fs.renameSync(full, path.join(dir, `worker-${n}.heapsnapshot`));
-  return { n, rssMiB, rssAfterGcMiB, ...summary };
+  return { n, rssMiB, rssAfterGcMiB, map, ...summary };
 }
 
 interface HeapSnapshot {

@@ -150,3 +150,38 @@ export function killTree(root: number): void {
     }
   }
 }
+
+/** Where a process's resident memory lives, in MiB, from /proc/<pid>/smaps. */
+export interface MemoryMap {
+  /** glibc's main arena (`[heap]`): the main thread's malloc. */
+  mainArena: number;
+  /** glibc's thread arenas (64 MiB-aligned regions): malloc from other threads (the SDK core's, the workflow thread's). */
+  threadArenas: number;
+  /** Other anonymous memory: V8's heap pages (both isolates), thread stacks, large mallocs (mmapped). */
+  otherAnonymous: number;
+  /** Mapped files (code, libraries). */
+  files: number;
+}
+
+const ARENA = 64 * 2 ** 20;
+
+export function memoryMap(pid: number): MemoryMap {
+  const out: MemoryMap = { mainArena: 0, threadArenas: 0, otherAnonymous: 0, files: 0 };
+  let kind: keyof MemoryMap = 'files';
+  let arenaEnd = 0;
+  for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+    if (head) {
+      const start = parseInt(head[1], 16);
+      const name = head[3];
+      // A thread arena is reserved as one 64 MiB-aligned region (its unused tail mapped ---p).
+      if (!name && start % ARENA === 0) arenaEnd = start + ARENA;
+      kind = name === '[heap]' ? 'mainArena' : name && !name.startsWith('[anon') ? 'files' : start < arenaEnd ? 'threadArenas' : 'otherAnonymous';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) out[kind] += Number(rss[1]) / 1024;
+  }
+  for (const k of Object.keys(out) as (keyof MemoryMap)[]) out[k] = Math.round(out[k]);
+  return out;
+}
