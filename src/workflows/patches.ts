@@ -18,7 +18,9 @@ export const PATCH = {
  * activity inside that first task, where the SDK knows only that task's patch markers, so a patch
  * first asked for after the check reads as absent and the replay fails. Decided here, the later
  * calls get the same answer and add nothing. Histories from before this decide them where the
- * code first meets them, as they were recorded.
+ * code first meets them, as they were recorded. A later patch that the construction asks for needs
+ * a gate of its own here (a new gate id, then the patch), so that histories recorded before it keep
+ * deciding it where they did.
  */
 export function decidePatchesBeforeInputCheck(): void {
   if (!patched(PATCH.decidedBeforeInputCheck)) return;
